@@ -251,6 +251,10 @@ func (w *Writer) writeTable(ctx context.Context, name string, rdr array.RecordRe
 			return manifest.Table{}, err
 		}
 		rec := rdr.RecordBatch()
+		if err := checkNulls(schema, rec, rows); err != nil {
+			fw.Close()
+			return manifest.Table{}, err
+		}
 		if err := fw.WriteBuffered(rec); err != nil {
 			fw.Close()
 			return manifest.Table{}, fmt.Errorf("at row %d: %w", rows, err)
@@ -314,6 +318,23 @@ func (w *Writer) writerProps(schema *arrow.Schema) *parquet.WriterProperties {
 		}
 	}
 	return parquet.NewWriterProperties(props...)
+}
+
+// checkNulls refuses a null in a column declared non-nullable: Parquet
+// would store it as a zero value, silently.
+func checkNulls(schema *arrow.Schema, rec arrow.RecordBatch, base int64) error {
+	for i, f := range schema.Fields() {
+		col := rec.Column(i)
+		if f.Nullable || col.NullN() == 0 {
+			continue
+		}
+		for j := 0; j < col.Len(); j++ {
+			if col.IsNull(j) {
+				return fmt.Errorf("column %q is not nullable but row %d is null", f.Name, base+int64(j))
+			}
+		}
+	}
+	return nil
 }
 
 func columnsOf(schema *arrow.Schema) []manifest.Column {

@@ -67,6 +67,7 @@ type table struct {
 	size   int64
 	footer *metadata.FileMetaData
 	schema *arrow.Schema
+	fix    map[string]bool // columns whose timestamp unit is restored on read
 }
 
 // Backends reported by Info.
@@ -179,7 +180,7 @@ func openTable(dir string, e manifest.Table) (*table, error) {
 		f.Close()
 		return nil, fail("bytes", strconv.FormatInt(e.Bytes, 10), strconv.FormatInt(fi.Size(), 10))
 	}
-	footer, schema, err := readFooter(f, fi.Size())
+	footer, schema, fix, err := readFooter(f, fi.Size())
 	if err != nil {
 		f.Close()
 		return nil, fail("unreadable", "", err.Error())
@@ -188,28 +189,36 @@ func openTable(dir string, e manifest.Table) (*table, error) {
 		f.Close()
 		return nil, fail("rows", strconv.FormatInt(e.Rows, 10), strconv.FormatInt(footer.NumRows, 10))
 	}
-	return &table{entry: e, path: p, f: f, size: fi.Size(), footer: footer, schema: schema}, nil
+	return &table{entry: e, path: p, f: f, size: fi.Size(), footer: footer, schema: schema, fix: fix}, nil
 }
 
-// readFooter reads a Parquet file's footer and its Arrow schema.
-func readFooter(r io.ReaderAt, size int64) (md *metadata.FileMetaData, schema *arrow.Schema, err error) {
+// readFooter reads a Parquet file's footer and its Arrow schema, and
+// names the columns whose stored type must be restored on read.
+func readFooter(r io.ReaderAt, size int64) (md *metadata.FileMetaData, schema *arrow.Schema, fix map[string]bool, err error) {
 	defer func() {
 		// The Parquet footer decoder is not hardened against every hostile
 		// input; a panic in it is a corrupt file, not a crash.
 		if p := recover(); p != nil {
-			md, schema, err = nil, nil, fmt.Errorf("corrupt parquet footer: %v", p)
+			md, schema, fix, err = nil, nil, nil, fmt.Errorf("corrupt parquet footer: %v", p)
 		}
 	}()
 	pr, err := file.NewParquetReader(io.NewSectionReader(r, 0, size))
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	md = pr.MetaData()
-	schema, err = pqarrow.FromParquet(md.Schema, &pqarrow.ArrowReadProperties{}, md.KeyValueMetadata())
+	inferred, err := pqarrow.FromParquet(md.Schema, &pqarrow.ArrowReadProperties{}, md.KeyValueMetadata())
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return md, schema, nil
+	schema, cols := restoreSchema(inferred, originSchema(md.KeyValueMetadata()))
+	if len(cols) > 0 {
+		fix = map[string]bool{}
+		for _, i := range cols {
+			fix[schema.Field(i).Name] = true
+		}
+	}
+	return md, schema, fix, nil
 }
 
 // Close closes the snapshot's files. It is safe to call more than once.
@@ -391,6 +400,9 @@ func (db *DB) ReadTable(ctx context.Context, name string, columns []string, batc
 	rr, err := fr.GetRecordReader(ctx, cols, nil)
 	if err != nil {
 		return nil, &Error{Op: "read table", Path: t.path, Table: name, Err: err}
+	}
+	if t.fix != nil {
+		return newRestoringReader(rr, t.schema, t.fix, db.opts.Mem), nil
 	}
 	return rr, nil
 }

@@ -1,0 +1,60 @@
+# shellcheck shell=bash
+# Shared helpers for scripts/*.sh: idempotent installation of what snapdb
+# needs, from the registries this project may use (Debian, the Go module
+# proxy, PyPI). Source it; do not run it.
+
+GO_WANT=1.26.8 # the Go toolchain go.mod asks for (go 1.26)
+
+log() { printf '\n== %s\n' "$*" >&2; }
+
+apt_updated=""
+# ensure_apt PKG...: install the Debian packages that are not installed yet.
+ensure_apt() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ -z "$apt_updated" ]; then
+    $sudo apt-get update -qq
+    apt_updated=1
+  fi
+  log "installing Debian packages: ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# go_ok: a go command new enough to switch to the toolchain go.mod asks for
+# by itself (Go >= 1.21 fetches it from the module proxy).
+go_ok() {
+  command -v go >/dev/null 2>&1 || return 1
+  local v
+  v=$(go env GOVERSION 2>/dev/null | sed 's/^go//')
+  [ -n "$v" ] || return 1
+  local major minor
+  major=${v%%.*}; minor=${v#*.}; minor=${minor%%.*}
+  [ "$major" -gt 1 ] || [ "$minor" -ge 21 ]
+}
+
+# ensure_go: a Go toolchain on PATH. Without one, Debian's golang-go is
+# installed and used only to fetch the real toolchain from the module proxy.
+ensure_go() {
+  if go_ok; then return 0; fi
+  local cached
+  cached=$(ls -d "${GOMODCACHE:-$HOME/go/pkg/mod}"/golang.org/toolchain@v0.0.1-go${GO_WANT}.linux-amd64 2>/dev/null || true)
+  if [ -z "$cached" ]; then
+    command -v go >/dev/null 2>&1 || ensure_apt golang-go ca-certificates
+    log "fetching Go ${GO_WANT} from the Go module proxy"
+    local tmp
+    tmp=$(mktemp -d)
+    (cd "$tmp" && go mod init bootstrap >/dev/null 2>&1 &&
+      GOFLAGS=-mod=mod go mod download golang.org/toolchain@v0.0.1-go${GO_WANT}.linux-amd64)
+    rm -rf "$tmp"
+    cached=$(go env GOMODCACHE)/golang.org/toolchain@v0.0.1-go${GO_WANT}.linux-amd64
+  fi
+  chmod -R u+x "$cached/bin" "$cached/pkg/tool" 2>/dev/null || true
+  export PATH="$cached/bin:$PATH"
+  export GOROOT="$cached"
+  go_ok || { echo "cannot set up Go ${GO_WANT}" >&2; exit 1; }
+}

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs every test: formatting and vet, the
+# Go tests under the race detector (crash loops included), a short run of
+# every fuzz target, and the CLI end to end on the demo dataset.
+#
+#   FUZZTIME=10s           time per fuzz target (the long mode: FUZZTIME=10m)
+#   SNAPDB_CRASH_ITERATIONS=60   SIGKILL iterations of the crash tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+ensure_go
+ensure_apt git
+
+FUZZTIME=${FUZZTIME:-10s}
+failed=()
+step() { # step NAME CMD...: run, remember failures, go on
+  local name=$1; shift
+  log "$name"
+  if ! "$@"; then failed+=("$name"); fi
+}
+
+check_gofmt() {
+  local out
+  out=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './.git/*'))
+  [ -z "$out" ] || { echo "gofmt wants to reformat:"; echo "$out"; return 1; }
+}
+
+fuzz_all() {
+  local rc=0 file pkg name
+  while IFS=: read -r file name; do
+    pkg=./$(dirname "$file")
+    name=${name#func }; name=${name%%(*}
+    echo "-- $name ($pkg, $FUZZTIME)"
+    go test -run='^$' -fuzz="^${name}\$" -fuzztime="$FUZZTIME" "$pkg" || rc=1
+  done < <(grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*(' . | sort)
+  return $rc
+}
+
+cli_end_to_end() {
+  local tmp rc=0
+  tmp=$(mktemp -d)
+  go build -o "$tmp/snapdb" ./cmd/snapdb &&
+    "$tmp/snapdb" demo --dir "$tmp/demo" --scale 0.05 &&
+    "$tmp/snapdb" verify "$tmp/demo" &&
+    "$tmp/snapdb" info --json "$tmp/demo" >/dev/null &&
+    "$tmp/snapdb" schema "$tmp/demo" entity_aliases || rc=1
+  rm -rf "$tmp"
+  return $rc
+}
+
+step "gofmt" check_gofmt
+step "go vet" go vet ./...
+step "go test -race" go test -race -count=1 -timeout 20m ./...
+step "fuzz targets" fuzz_all
+step "CLI end to end" cli_end_to_end
+
+if [ ${#failed[@]} -gt 0 ]; then
+  log "FAILED: ${failed[*]}"
+  exit 1
+fi
+log "all tests passed"
