@@ -53,7 +53,9 @@ const (
 // Manifest is the decoded manifest.json of one snapshot.
 type Manifest struct {
 	// Dialect tells which kind of producer wrote the manifest. It is not
-	// itself written: Write always writes the snapdb dialect.
+	// itself written: Write always writes the snapdb dialect, and an IGEM
+	// manifest keeps its igem_version (in Extra), so Parse reads the
+	// written bytes back as DialectIGEM.
 	Dialect Dialect
 
 	FormatVersion   int

@@ -10,6 +10,7 @@ import (
 	"math"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -64,12 +65,9 @@ func Read(r io.Reader) (*Manifest, error) {
 
 // Parse decodes and validates a manifest in either dialect.
 func Parse(data []byte) (*Manifest, error) {
-	top, err := decodeObject(data, "")
+	top, err := decodeTop(data)
 	if err != nil {
-		if _, ok := err.(*Error); ok {
-			return nil, err
-		}
-		return nil, &Error{Msg: "not valid JSON: " + err.Error(), Err: ErrNotManifest}
+		return nil, err
 	}
 	m := &Manifest{}
 	d := fields{obj: top}
@@ -96,6 +94,11 @@ func Parse(data []byte) (*Manifest, error) {
 		}
 		if m.FormatVersion < 1 {
 			return nil, invalid("format_version", "%d is not a valid version", m.FormatVersion)
+		}
+		if isIGEM {
+			// An IGEM manifest rewritten by Write: it keeps igem_version
+			// and IGEM's rules (sha256 only), so it reads back the same.
+			m.Dialect = DialectIGEM
 		}
 	case format == "" && isIGEM:
 		m.Dialect = DialectIGEM
@@ -158,7 +161,7 @@ func Parse(data []byte) (*Manifest, error) {
 	if m.Tables, err = parseTables(raw, m.Dialect); err != nil {
 		return nil, err
 	}
-	if raw, ok := d.take("nlp"); ok && !isNull(raw) {
+	if raw, ok := d.take("nlp"); ok && raw != nil {
 		if m.NLP, err = parseNLP(raw, m.Dialect); err != nil {
 			return nil, err
 		}
@@ -186,13 +189,12 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, err
 }
 
-func (s *Source) parse(raw json.RawMessage) error {
-	if isNull(raw) {
+func (s *Source) parse(raw any) error {
+	if raw == nil {
 		return nil
 	}
 	// IGEM wrote the source as one string, e.g. "postgresql".
-	var str string
-	if json.Unmarshal(raw, &str) == nil {
+	if str, ok := raw.(string); ok {
 		s.Engine = str
 		return nil
 	}
@@ -211,28 +213,26 @@ func (s *Source) parse(raw json.RawMessage) error {
 	return nil
 }
 
-func parseTables(raw json.RawMessage, dialect Dialect) ([]Table, error) {
+func parseTables(raw any, dialect Dialect) ([]Table, error) {
 	var tables []Table
-	switch firstByte(raw) {
-	case '{':
-		keys, objs, err := decodeObjectOrdered(raw, "tables")
-		if err != nil {
-			return nil, err
+	switch v := raw.(type) {
+	case map[string]any:
+		objs := v
+		names := make([]string, 0, len(objs))
+		for name := range objs {
+			names = append(names, name)
 		}
-		for i, name := range keys {
-			t, err := parseTable(name, objs[i], dialect, fmt.Sprintf("tables[%q]", name))
+		sort.Strings(names) // errors name the same table every time
+		for _, name := range names {
+			t, err := parseTable(name, objs[name], dialect, fmt.Sprintf("tables[%q]", name))
 			if err != nil {
 				return nil, err
 			}
 			tables = append(tables, t)
 		}
-	case '[':
+	case []any:
 		// A list of tables, each with a "name" field.
-		var list []json.RawMessage
-		if err := json.Unmarshal(raw, &list); err != nil {
-			return nil, invalid("tables", "%v", err)
-		}
-		for i, item := range list {
+		for i, item := range v {
 			obj, err := decodeObject(item, fmt.Sprintf("tables[%d]", i))
 			if err != nil {
 				return nil, err
@@ -242,8 +242,7 @@ func parseTables(raw json.RawMessage, dialect Dialect) ([]Table, error) {
 				return nil, err
 			}
 			delete(obj, "name")
-			item, _ = json.Marshal(obj)
-			t, err := parseTable(name, item, dialect, fmt.Sprintf("tables[%d]", i))
+			t, err := parseTable(name, obj, dialect, fmt.Sprintf("tables[%d]", i))
 			if err != nil {
 				return nil, err
 			}
@@ -256,7 +255,7 @@ func parseTables(raw json.RawMessage, dialect Dialect) ([]Table, error) {
 	return tables, nil
 }
 
-func parseTable(name string, raw json.RawMessage, dialect Dialect, p string) (Table, error) {
+func parseTable(name string, raw any, dialect Dialect, p string) (Table, error) {
 	t := Table{Name: name}
 	obj, err := decodeObject(raw, p)
 	if err != nil {
@@ -283,7 +282,7 @@ func parseTable(name string, raw json.RawMessage, dialect Dialect, p string) (Ta
 	if err := d.get("blake3", &t.BLAKE3); err != nil {
 		return t, err
 	}
-	if raw, ok := d.take("columns"); ok && !isNull(raw) {
+	if raw, ok := d.take("columns"); ok && raw != nil {
 		cols, err := parseColumns(raw, p+".columns")
 		if err != nil {
 			return t, err
@@ -297,16 +296,15 @@ func parseTable(name string, raw json.RawMessage, dialect Dialect, p string) (Ta
 	return t, nil
 }
 
-func parseColumns(raw json.RawMessage, p string) ([]Column, error) {
-	var list []json.RawMessage
-	if err := json.Unmarshal(raw, &list); err != nil {
+func parseColumns(raw any, p string) ([]Column, error) {
+	list, ok := raw.([]any)
+	if !ok {
 		return nil, invalid(p, "must be a list")
 	}
 	cols := make([]Column, 0, len(list))
 	for i, item := range list {
 		cp := fmt.Sprintf("%s[%d]", p, i)
-		var name string
-		if json.Unmarshal(item, &name) == nil { // IGEM: names only
+		if name, ok := item.(string); ok { // IGEM: names only
 			cols = append(cols, Column{Name: name, Nullable: true})
 			continue
 		}
@@ -331,7 +329,7 @@ func parseColumns(raw json.RawMessage, p string) ([]Column, error) {
 	return cols, nil
 }
 
-func parseNLP(raw json.RawMessage, dialect Dialect) (*NLP, error) {
+func parseNLP(raw any, dialect Dialect) (*NLP, error) {
 	obj, err := decodeObject(raw, "nlp")
 	if err != nil {
 		return nil, err
@@ -368,8 +366,8 @@ func parseNLP(raw json.RawMessage, dialect Dialect) (*NLP, error) {
 		}
 		n.Files = []File{f}
 	} else if raw, ok := d.take("files"); ok {
-		var list []json.RawMessage
-		if err := json.Unmarshal(raw, &list); err != nil {
+		list, ok := raw.([]any)
+		if !ok {
 			return nil, invalid("nlp.files", "must be a list")
 		}
 		for i, item := range list {
@@ -413,6 +411,10 @@ func (m *Manifest) Validate() error {
 	}
 	if m.DurationSeconds < 0 || math.IsNaN(m.DurationSeconds) || math.IsInf(m.DurationSeconds, 0) {
 		return invalid("duration_seconds", "%v is not a non-negative duration", m.DurationSeconds)
+	}
+	// Write gives exported_at in UTC as RFC 3339, which has four-digit years.
+	if y := m.ExportedAt.UTC().Year(); !m.ExportedAt.IsZero() && (y < 0 || y > 9999) {
+		return invalid("exported_at", "year %d in UTC is outside 0000-9999", y)
 	}
 	names := map[string]bool{}
 	files := map[string]string{}
@@ -523,6 +525,8 @@ func CheckFileName(name string) error {
 		return fmt.Errorf("file name %q contains \"..\"", name)
 	case name == FileName:
 		return fmt.Errorf("file name %q is reserved for the manifest", name)
+	case name == NLPDir:
+		return fmt.Errorf("file name %q is reserved for the NLP directory", name)
 	case len(name) > 255:
 		return fmt.Errorf("file name of %d bytes is longer than 255", len(name))
 	case !utf8.ValidString(name):
@@ -549,7 +553,7 @@ func checkHashes(p, sha, b3 string, dialect Dialect) error {
 	if sha == "" && b3 == "" {
 		return invalid(p, "has neither sha256 nor blake3")
 	}
-	if dialect == DialectSnapDB && b3 == "" {
+	if dialect != DialectIGEM && b3 == "" {
 		return invalid(p+".blake3", "missing")
 	}
 	if sha != "" {
@@ -578,9 +582,8 @@ func checkHex(s string) error {
 // fields takes known keys out of a decoded JSON object; what is left is the
 // object's Extra.
 type fields struct {
-	obj  map[string]json.RawMessage
+	obj  map[string]any
 	path string
-	kept []string
 }
 
 func (f fields) field(key string) string {
@@ -590,34 +593,87 @@ func (f fields) field(key string) string {
 	return f.path + "." + key
 }
 
-// get decodes obj[key] into dst and removes it; a missing key or null
+// get converts obj[key] into dst and removes it; a missing key or null
 // leaves dst unchanged.
 func (f fields) get(key string, dst any) error {
-	raw, ok := f.obj[key]
+	v, ok := f.obj[key]
 	if !ok {
 		return nil
 	}
 	delete(f.obj, key)
-	if isNull(raw) {
+	if v == nil {
 		return nil
 	}
-	if err := json.Unmarshal(raw, dst); err != nil {
-		return invalid(f.field(key), "%s is not a valid %s", truncate(raw), kind(dst))
+	bad := func() error {
+		b, _ := json.Marshal(v)
+		return invalid(f.field(key), "%s is not a valid %s", truncate(b), kind(dst))
+	}
+	switch d := dst.(type) {
+	case *string:
+		s, ok := v.(string)
+		if !ok {
+			return bad()
+		}
+		*d = s
+	case *bool:
+		b, ok := v.(bool)
+		if !ok {
+			return bad()
+		}
+		*d = b
+	case *int64, *int:
+		n, ok := v.(json.Number)
+		if !ok {
+			return bad()
+		}
+		i, err := strconv.ParseInt(string(n), 10, 64)
+		if err != nil {
+			return bad()
+		}
+		if p, ok := d.(*int); ok {
+			if int64(int(i)) != i {
+				return bad()
+			}
+			*p = int(i)
+		} else {
+			*d.(*int64) = i
+		}
+	case *float64:
+		n, ok := v.(json.Number)
+		if !ok {
+			return bad()
+		}
+		x, err := strconv.ParseFloat(string(n), 64)
+		if err != nil {
+			return bad()
+		}
+		*d = x
+	default:
+		panic("manifest: get into unsupported type")
 	}
 	return nil
 }
 
-func (f fields) take(key string) (json.RawMessage, bool) {
-	raw, ok := f.obj[key]
+func (f fields) take(key string) (any, bool) {
+	v, ok := f.obj[key]
 	delete(f.obj, key)
-	return raw, ok
+	return v, ok
 }
 
+// rest returns the members not taken, each encoded as JSON (numbers keep
+// the text they were written with).
 func (f fields) rest() map[string]json.RawMessage {
 	if len(f.obj) == 0 {
 		return nil
 	}
-	return f.obj
+	out := make(map[string]json.RawMessage, len(f.obj))
+	for k, v := range f.obj {
+		b, err := json.Marshal(v)
+		if err == nil {
+			out[k] = b
+		}
+	}
+	return out
 }
 
 func kind(dst any) string {
@@ -641,8 +697,6 @@ func truncate(raw []byte) string {
 	return string(raw)
 }
 
-func isNull(raw json.RawMessage) bool { return string(bytes.TrimSpace(raw)) == "null" }
-
 func firstByte(raw json.RawMessage) byte {
 	b := bytes.TrimSpace(raw)
 	if len(b) == 0 {
@@ -651,71 +705,171 @@ func firstByte(raw json.RawMessage) byte {
 	return b[0]
 }
 
-// decodeObject decodes a JSON object into its raw members, refusing
-// duplicate keys (encoding/json would silently keep the last one).
-func decodeObject(data []byte, p string) (map[string]json.RawMessage, error) {
-	keys, vals, err := decodeObjectOrdered(data, p)
-	if err != nil {
+// decodeTop checks that data is exactly one JSON object with no key
+// repeated at any depth (encoding/json would silently keep the last one),
+// and decodes it.
+func decodeTop(data []byte) (map[string]any, error) {
+	if firstByte(data) != '{' {
+		if json.Valid(data) {
+			return nil, &Error{Msg: "not a JSON object", Err: ErrNotManifest}
+		}
+		var v any
+		err := json.Unmarshal(data, &v)
+		return nil, &Error{Msg: fmt.Sprintf("not valid JSON: %v", err), Err: ErrNotManifest}
+	}
+	if !json.Valid(data) {
+		dec := json.NewDecoder(bytes.NewReader(data))
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, invalid("", "not valid JSON: %v", err)
+		}
+		return nil, invalid("", "trailing data after the JSON object at byte %d", dec.InputOffset())
+	}
+	if err := checkDuplicateKeys(data); err != nil {
 		return nil, err
 	}
-	obj := make(map[string]json.RawMessage, len(keys))
-	for i, k := range keys {
-		obj[k] = vals[i]
+	// One pass into a generic tree; numbers stay as their text.
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var obj map[string]any
+	if err := dec.Decode(&obj); err != nil {
+		return nil, invalid("", "not valid JSON: %v", err)
 	}
 	return obj, nil
 }
 
-func decodeObjectOrdered(data []byte, p string) ([]string, []json.RawMessage, error) {
-	where := p
-	if where == "" {
-		where = "top level"
+// decodeObject returns v as a JSON object, or an error naming p.
+func decodeObject(v any, p string) (map[string]any, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, invalid(p, "must be a JSON object")
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
-		if p == "" {
-			return nil, nil, err
+	return obj, nil
+}
+
+// maxDepth bounds the nesting checkDuplicateKeys follows.
+const maxDepth = 256
+
+// checkDuplicateKeys walks valid JSON once and refuses an object that has
+// the same key twice, naming the object by its field path (as the rest of
+// the parser does: tables["genes"].columns[2]).
+func checkDuplicateKeys(data []byte) error {
+	s := keyScanner{data: data}
+	s.value("", 0)
+	return s.err
+}
+
+type keyScanner struct {
+	data []byte
+	pos  int
+	err  error
+}
+
+func (s *keyScanner) ws() {
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case ' ', '\t', '\n', '\r':
+			s.pos++
+		default:
+			return
 		}
-		return nil, nil, invalid(p, "not valid JSON: %v", err)
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		if p == "" {
-			return nil, nil, &Error{Msg: "not a JSON object", Err: ErrNotManifest}
+}
+
+// value skips one value at s.pos, checking the objects inside it.
+func (s *keyScanner) value(path string, depth int) {
+	s.ws()
+	if s.err != nil || s.pos >= len(s.data) {
+		return
+	}
+	if depth > maxDepth {
+		s.err = invalid(path, "nested deeper than %d levels", maxDepth)
+		return
+	}
+	switch s.data[s.pos] {
+	case '{':
+		s.pos++
+		seen := map[string]bool{}
+		for s.err == nil {
+			s.ws()
+			if s.pos >= len(s.data) || s.data[s.pos] == '}' {
+				s.pos++
+				return
+			}
+			if s.data[s.pos] == ',' {
+				s.pos++
+				continue
+			}
+			key := s.str()
+			if seen[key] {
+				where := path
+				if where == "" {
+					where = "top level"
+				}
+				s.err = invalid(path, "duplicate key %q in %s", key, where)
+				return
+			}
+			seen[key] = true
+			s.ws()
+			s.pos++ // ':'
+			s.value(childPath(path, key), depth+1)
 		}
-		return nil, nil, invalid(p, "must be a JSON object")
-	}
-	var keys []string
-	var vals []json.RawMessage
-	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return nil, nil, invalid(p, "not valid JSON: %v", err)
+	case '[':
+		s.pos++
+		for i := 0; s.err == nil; {
+			s.ws()
+			if s.pos >= len(s.data) || s.data[s.pos] == ']' {
+				s.pos++
+				return
+			}
+			if s.data[s.pos] == ',' {
+				s.pos++
+				i++
+				continue
+			}
+			s.value(fmt.Sprintf("%s[%d]", path, i), depth+1)
 		}
-		key, ok := tok.(string)
-		if !ok {
-			return nil, nil, invalid(p, "not valid JSON")
+	case '"':
+		s.str()
+	default:
+		for s.pos < len(s.data) && !strings.ContainsRune(",]} \t\n\r", rune(s.data[s.pos])) {
+			s.pos++
 		}
-		if seen[key] {
-			return nil, nil, invalid(p, "duplicate key %q in %s", key, where)
+	}
+}
+
+// str consumes a string literal and returns its value.
+func (s *keyScanner) str() string {
+	start := s.pos
+	s.pos++ // opening quote
+	escaped := false
+	for s.pos < len(s.data) {
+		switch s.data[s.pos] {
+		case '\\':
+			escaped = true
+			s.pos += 2
+			continue
+		case '"':
+			s.pos++
+			lit := s.data[start:min(s.pos, len(s.data))]
+			if !escaped {
+				return string(lit[1 : len(lit)-1])
+			}
+			var v string
+			json.Unmarshal(lit, &v)
+			return v
 		}
-		seen[key] = true
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return nil, nil, invalid(p, "not valid JSON at key %q: %v", key, err)
-		}
-		keys = append(keys, key)
-		vals = append(vals, v)
+		s.pos++
 	}
-	if _, err := dec.Token(); err != nil {
-		return nil, nil, invalid(p, "not valid JSON: %v", err)
+	return string(s.data[start:])
+}
+
+func childPath(parent, key string) string {
+	switch parent {
+	case "":
+		return key
+	case "tables":
+		return fmt.Sprintf("tables[%q]", key)
 	}
-	if dec.More() {
-		return nil, nil, invalid(p, "trailing data after the JSON object")
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, nil, invalid(p, "trailing data after the JSON object")
-	}
-	return keys, vals, nil
+	return parent + "." + key
 }

@@ -120,11 +120,18 @@ func (s Source) object() object {
 // in sorted order, which makes the output canonical.
 type object map[string]json.RawMessage
 
+// merge adds the unknown fields in extra, each re-encoded in canonical form
+// (object keys sorted at every depth; numbers kept as written).
 func (o object) merge(extra map[string]json.RawMessage) {
 	for k, v := range extra {
-		var buf bytes.Buffer
-		if json.Compact(&buf, v) == nil {
-			o[k] = buf.Bytes()
+		dec := json.NewDecoder(bytes.NewReader(v))
+		dec.UseNumber()
+		var x any
+		if dec.Decode(&x) != nil {
+			continue
+		}
+		if b, err := json.Marshal(x); err == nil {
+			o[k] = b
 		}
 	}
 }

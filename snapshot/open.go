@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +20,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/snapdb/snapdb/manifest"
 )
@@ -49,7 +51,8 @@ type DB struct {
 	path     string // absolute
 	backend  string
 	m        *manifest.Manifest
-	rootHash string
+	rootOnce sync.Once
+	rootHash string // computed on first use: Open does not pay for it
 	opts     Options
 	tables   map[string]*table
 	openTime time.Duration
@@ -90,44 +93,30 @@ func Open(path string, opts *Options) (*DB, error) {
 	if o.Mem == nil {
 		o.Mem = memory.DefaultAllocator
 	}
-	p, err := resolvePath(path)
+	p, m, err := readManifest(path)
 	if err != nil {
-		return nil, &Error{Op: "open", Path: path, Err: err}
+		return nil, err
 	}
-	fi, err := os.Stat(p)
-	if err != nil {
-		if errors.Is(err, os.ErrNotExist) {
-			return nil, &Error{Op: "open", Path: p, Err: fmt.Errorf("%w: %s does not exist", ErrNotSnapshot, p)}
+	db := &DB{path: p, backend: BackendDirectory, m: m, opts: o, tables: map[string]*table{}}
+	// Footers are independent: read them in parallel.
+	opened := make([]*table, len(m.Tables))
+	var g errgroup.Group
+	g.SetLimit(runtime.GOMAXPROCS(0))
+	for i, e := range m.Tables {
+		g.Go(func() (err error) {
+			opened[i], err = openTable(p, e)
+			return err
+		})
+	}
+	err = g.Wait()
+	for _, t := range opened {
+		if t != nil {
+			db.tables[t.entry.Name] = t
 		}
-		return nil, &Error{Op: "open", Path: p, Err: err}
-	}
-	if !fi.IsDir() {
-		return nil, &Error{Op: "open", Path: p, Err: fmt.Errorf("%w: %s is a file, not a snapshot directory", ErrNotSnapshot, p)}
-	}
-	mf, err := os.Open(filepath.Join(p, manifest.FileName))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, &Error{Op: "open", Path: p, Err: fmt.Errorf("%w: %s has no %s", ErrNotSnapshot, p, manifest.FileName)}
 	}
 	if err != nil {
-		return nil, &Error{Op: "open", Path: p, Err: err}
-	}
-	m, err := manifest.Read(mf)
-	mf.Close()
-	if err != nil {
-		return nil, &Error{Op: "open", Path: filepath.Join(p, manifest.FileName), Err: err}
-	}
-	root, err := m.RootHash()
-	if err != nil {
-		return nil, &Error{Op: "open", Path: p, Err: err}
-	}
-	db := &DB{path: p, backend: BackendDirectory, m: m, rootHash: root, opts: o, tables: map[string]*table{}}
-	for _, e := range m.Tables {
-		t, err := openTable(p, e)
-		if err != nil {
-			db.closeFiles()
-			return nil, err
-		}
-		db.tables[e.Name] = t
+		db.closeFiles()
+		return nil, err
 	}
 	if o.VerifyOnOpen {
 		if _, err := db.Verify(context.Background()); err != nil {
@@ -137,6 +126,37 @@ func Open(path string, opts *Options) (*DB, error) {
 	}
 	db.openTime = time.Since(start)
 	return db, nil
+}
+
+// readManifest resolves path and reads the snapshot's manifest.
+func readManifest(path string) (string, *manifest.Manifest, error) {
+	p, err := resolvePath(path)
+	if err != nil {
+		return "", nil, &Error{Op: "open", Path: path, Err: err}
+	}
+	fi, err := os.Stat(p)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return "", nil, &Error{Op: "open", Path: p, Err: fmt.Errorf("%w: %s does not exist", ErrNotSnapshot, p)}
+		}
+		return "", nil, &Error{Op: "open", Path: p, Err: err}
+	}
+	if !fi.IsDir() {
+		return "", nil, &Error{Op: "open", Path: p, Err: fmt.Errorf("%w: %s is a file, not a snapshot directory", ErrNotSnapshot, p)}
+	}
+	mf, err := os.Open(filepath.Join(p, manifest.FileName))
+	if errors.Is(err, os.ErrNotExist) {
+		return "", nil, &Error{Op: "open", Path: p, Err: fmt.Errorf("%w: %s has no %s", ErrNotSnapshot, p, manifest.FileName)}
+	}
+	if err != nil {
+		return "", nil, &Error{Op: "open", Path: p, Err: err}
+	}
+	defer mf.Close()
+	m, err := manifest.Read(mf)
+	if err != nil {
+		return "", nil, &Error{Op: "open", Path: filepath.Join(p, manifest.FileName), Err: err}
+	}
+	return p, m, nil
 }
 
 // resolvePath turns a path or a parquet:/// or snap:/// URI into a clean
@@ -254,10 +274,16 @@ func (db *DB) Manifest() manifest.Manifest {
 
 // RootHash is the snapshot's identity: the BLAKE3 hash of its canonical
 // manifest.
-func (db *DB) RootHash() string { return db.rootHash }
+func (db *DB) RootHash() string {
+	db.rootOnce.Do(func() {
+		// Parse validated the manifest, so Marshal cannot fail.
+		db.rootHash, _ = db.m.RootHash()
+	})
+	return db.rootHash
+}
 
 // Meta summarises the open snapshot; Duration is the time Open took.
-func (db *DB) Meta() SnapshotMeta { return metaOf(db.m, db.rootHash, db.path, db.openTime) }
+func (db *DB) Meta() SnapshotMeta { return metaOf(db.m, db.RootHash(), db.path, db.openTime) }
 
 // Info describes an open snapshot.
 type Info struct {
@@ -320,7 +346,7 @@ func (db *DB) Info() Info {
 		Compression:     db.m.Compression,
 		Rows:            db.m.TotalRows(),
 		Bytes:           db.m.TotalBytes(),
-		RootHash:        db.rootHash,
+		RootHash:        db.RootHash(),
 	}
 	if !db.m.ExportedAt.IsZero() {
 		t := db.m.ExportedAt

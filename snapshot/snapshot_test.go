@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/snapdb/snapdb/manifest"
 	"github.com/snapdb/snapdb/snapshot"
@@ -207,6 +208,46 @@ func TestCorruption(t *testing.T) {
 				t.Errorf("Open(VerifyOnOpen) error = %v, want ErrIntegrity", err)
 			}
 		})
+	}
+}
+
+func TestVerifyPathReportsEverything(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "s")
+	w, err := snapshot.Create(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"a", "b", "c", "d"} {
+		writeOne(t, w, name, 300)
+	}
+	if _, err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := snapshot.VerifyPath(context.Background(), dir, nil); err != nil || !rep.OK || len(rep.Files) != 4 {
+		t.Fatalf("VerifyPath(good) = %+v, %v", rep, err)
+	}
+	os.Remove(filepath.Join(dir, "a.parquet"))
+	b, _ := os.ReadFile(filepath.Join(dir, "b.parquet"))
+	b[50] ^= 1
+	os.WriteFile(filepath.Join(dir, "b.parquet"), b, 0o644)
+	os.Truncate(filepath.Join(dir, "c.parquet"), 100)
+	if _, err := snapshot.Open(dir, nil); !errors.Is(err, snapshot.ErrIntegrity) {
+		t.Fatalf("Open(damaged) error = %v, want ErrIntegrity", err)
+	}
+	rep, err := snapshot.VerifyPath(context.Background(), dir, nil)
+	if !errors.Is(err, snapshot.ErrIntegrity) || rep.OK {
+		t.Fatalf("VerifyPath(damaged) error = %v, want ErrIntegrity", err)
+	}
+	got := map[string][]string{}
+	for _, p := range rep.Problems {
+		got[p.Table] = append(got[p.Table], p.What)
+	}
+	want := map[string][]string{"a": {"missing"}, "b": {"sha256", "blake3"}, "c": {"bytes", "sha256", "blake3"}}
+	if d := cmp.Diff(want, got); d != "" {
+		t.Errorf("VerifyPath problems (-want +got):\n%s", d)
+	}
+	if _, err := snapshot.VerifyPath(context.Background(), t.TempDir(), nil); !errors.Is(err, snapshot.ErrNotSnapshot) {
+		t.Errorf("VerifyPath(empty dir) error = %v, want ErrNotSnapshot", err)
 	}
 }
 

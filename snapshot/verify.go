@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/zeebo/blake3"
+
+	"github.com/snapdb/snapdb/manifest"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -54,6 +56,60 @@ func (db *DB) Verify(ctx context.Context) (VerifyReport, error) {
 	if closed {
 		return VerifyReport{}, &Error{Op: "verify", Path: db.path, Err: ErrClosed}
 	}
+	return verifyFiles(ctx, db.path, db.m, db.RootHash(), &db.opts)
+}
+
+// VerifyPath checks every file of the snapshot at path against its
+// manifest without opening the snapshot first, so that a snapshot Open
+// refuses (a missing file, a wrong size or row count) is still checked in
+// full and every problem reported. Only a missing or unreadable manifest
+// stops it early.
+func VerifyPath(ctx context.Context, path string, opts *Options) (VerifyReport, error) {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	p, m, err := readManifest(path)
+	if err != nil {
+		return VerifyReport{}, err
+	}
+	root, err := m.RootHash()
+	if err != nil {
+		return VerifyReport{}, &Error{Op: "verify", Path: p, Err: err}
+	}
+	rep, err := verifyFiles(ctx, p, m, root, &o)
+	if err != nil {
+		return rep, err
+	}
+	// The row counts come from the Parquet footers of the tables whose
+	// bytes are as listed.
+	bad := map[string]bool{}
+	for _, pr := range rep.Problems {
+		bad[pr.Table] = true
+	}
+	for _, t := range m.Tables {
+		if bad[t.Name] {
+			continue
+		}
+		tb, err := openTable(p, t)
+		if err != nil {
+			var ie *IntegrityError
+			if errors.As(err, &ie) {
+				rep.Problems = append(rep.Problems, ie.Mismatches...)
+				continue
+			}
+			return rep, err
+		}
+		tb.f.Close()
+	}
+	if len(rep.Problems) > 0 {
+		rep.OK = false
+		return rep, &IntegrityError{Path: p, Mismatches: rep.Problems}
+	}
+	return rep, nil
+}
+
+func verifyFiles(ctx context.Context, dir string, m *manifest.Manifest, root string, opts *Options) (VerifyReport, error) {
 	start := time.Now()
 	type job struct {
 		table string
@@ -63,11 +119,11 @@ func (db *DB) Verify(ctx context.Context) (VerifyReport, error) {
 		b3    string
 	}
 	var jobs []job
-	for _, t := range db.m.Tables {
+	for _, t := range m.Tables {
 		jobs = append(jobs, job{t.Name, t.File, t.Bytes, t.SHA256, t.BLAKE3})
 	}
-	if db.m.NLP != nil {
-		for _, f := range db.m.NLP.Files {
+	if m.NLP != nil {
+		for _, f := range m.NLP.Files {
 			jobs = append(jobs, job{"", f.Path, f.Bytes, f.SHA256, f.BLAKE3})
 		}
 	}
@@ -75,17 +131,17 @@ func (db *DB) Verify(ctx context.Context) (VerifyReport, error) {
 	for _, j := range jobs {
 		total += j.bytes
 	}
-	rep := VerifyReport{Path: db.path, RootHash: db.rootHash, Files: make([]FileCheck, len(jobs))}
+	rep := VerifyReport{Path: dir, RootHash: root, Files: make([]FileCheck, len(jobs))}
 	var (
 		mu   sync.Mutex
 		done atomic.Int64
 	)
 	report := func(n int64) {
-		if db.opts.Progress != nil {
-			db.opts.Progress("verify", done.Add(n), total)
+		if opts.Progress != nil {
+			opts.Progress("verify", done.Add(n), total)
 		}
 	}
-	conc := db.opts.Concurrency
+	conc := opts.Concurrency
 	if conc <= 0 {
 		conc = 4
 	}
@@ -94,7 +150,7 @@ func (db *DB) Verify(ctx context.Context) (VerifyReport, error) {
 	for i, j := range jobs {
 		g.Go(func() error {
 			fc := FileCheck{Table: j.table, File: j.file}
-			probs, err := db.checkFile(gctx, j.table, j.file, j.bytes, j.sha, j.b3, &fc, report)
+			probs, err := checkFile(gctx, dir, j.table, j.file, j.bytes, j.sha, j.b3, &fc, report)
 			if err != nil {
 				return err
 			}
@@ -107,7 +163,7 @@ func (db *DB) Verify(ctx context.Context) (VerifyReport, error) {
 		})
 	}
 	if err := g.Wait(); err != nil {
-		return rep, &Error{Op: "verify", Path: db.path, Err: err}
+		return rep, &Error{Op: "verify", Path: dir, Err: err}
 	}
 	for _, fc := range rep.Files {
 		rep.Bytes += fc.Bytes
@@ -116,19 +172,19 @@ func (db *DB) Verify(ctx context.Context) (VerifyReport, error) {
 	rep.Seconds = rep.Duration.Seconds()
 	rep.OK = len(rep.Problems) == 0
 	if !rep.OK {
-		return rep, &IntegrityError{Path: db.path, Mismatches: rep.Problems}
+		return rep, &IntegrityError{Path: dir, Mismatches: rep.Problems}
 	}
 	return rep, nil
 }
 
 // checkFile hashes one file and returns its mismatches. Only a cancelled
 // context is returned as an error; an unreadable file is a mismatch.
-func (db *DB) checkFile(ctx context.Context, tbl, name string, size int64, wantSHA, wantB3 string,
+func checkFile(ctx context.Context, dir, tbl, name string, size int64, wantSHA, wantB3 string,
 	fc *FileCheck, report func(int64)) ([]Mismatch, error) {
 	mis := func(what, exp, act string) []Mismatch {
 		return []Mismatch{{Table: tbl, File: name, What: what, Expected: exp, Actual: act}}
 	}
-	f, err := os.Open(filepath.Join(db.path, filepath.FromSlash(name)))
+	f, err := os.Open(filepath.Join(dir, filepath.FromSlash(name)))
 	if errors.Is(err, os.ErrNotExist) {
 		return mis("missing", "", ""), nil
 	}
