@@ -4,6 +4,7 @@
 # every fuzz target, and the CLI end to end on the demo dataset.
 #
 #   FUZZTIME=10s           time per fuzz target (the long mode: FUZZTIME=10m)
+#   FUZZMINIMIZE=5s        time to minimise each new input the fuzzer finds
 #   SNAPDB_CRASH_ITERATIONS=60   SIGKILL iterations of the crash tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ ensure_go
 ensure_apt git
 
 FUZZTIME=${FUZZTIME:-10s}
+FUZZMINIMIZE=${FUZZMINIMIZE:-5s}
 failed=()
 step() { # step NAME CMD...: run, remember failures, go on
   local name=$1; shift
@@ -31,7 +33,7 @@ fuzz_all() {
     pkg=./$(dirname "$file")
     name=${name#func }; name=${name%%(*}
     echo "-- $name ($pkg, $FUZZTIME)"
-    go test -run='^$' -fuzz="^${name}\$" -fuzztime="$FUZZTIME" "$pkg" || rc=1
+    go test -run='^$' -fuzz="^${name}\$" -fuzztime="$FUZZTIME" -fuzzminimizetime="$FUZZMINIMIZE" "$pkg" || rc=1
   done < <(grep -rHo --include='*_test.go' '^func Fuzz[A-Za-z0-9_]*(' . | sort)
   return $rc
 }
@@ -43,14 +45,22 @@ cli_end_to_end() {
     "$tmp/snapdb" demo --dir "$tmp/demo" --scale 0.05 &&
     "$tmp/snapdb" verify "$tmp/demo" &&
     "$tmp/snapdb" info --json "$tmp/demo" >/dev/null &&
-    "$tmp/snapdb" schema "$tmp/demo" entity_aliases || rc=1
+    "$tmp/snapdb" schema "$tmp/demo" entity_aliases &&
+    "$tmp/snapdb" pack "$tmp/demo" "$tmp/demo.snap" &&
+    "$tmp/snapdb" verify "$tmp/demo.snap" &&
+    "$tmp/snapdb" restore "$tmp/demo.snap" --new-root "$tmp/local/demo" --remove-source &&
+    "$tmp/snapdb" info "$tmp/local/demo" || rc=1
   rm -rf "$tmp"
   return $rc
 }
 
 step "gofmt" check_gofmt
 step "go vet" go vet ./...
-step "go test -race" go test -race -count=1 -timeout 20m ./...
+# Under the race detector the crash loops' children are race-instrumented
+# too, and slow: a short loop there, the full loop (60 kills per operation,
+# or SNAPDB_CRASH_ITERATIONS) without it.
+step "go test -race" env SNAPDB_CRASH_ITERATIONS=10 go test -race -count=1 -timeout 20m ./...
+step "crash loops" go test -count=1 -run 'TestCrash' -v ./snapshot/
 step "fuzz targets" fuzz_all
 step "CLI end to end" cli_end_to_end
 

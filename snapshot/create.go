@@ -131,7 +131,7 @@ func Create(path string, opts *CreateOptions) (*Writer, error) {
 		return nil, &Error{Op: "create", Path: path, Err: err}
 	}
 	if err := checkTarget(abs, o.Overwrite); err != nil {
-		return nil, err
+		return nil, &Error{Op: "create", Path: abs, Err: err}
 	}
 	for _, stale := range fsutil.StaleSiblings(abs) {
 		os.RemoveAll(stale)
@@ -152,35 +152,34 @@ func Create(path string, opts *CreateOptions) (*Writer, error) {
 }
 
 // checkTarget refuses a target that exists and is not empty, unless
-// overwrite is set and the target is a snapshot.
+// overwrite is set and the target is a snapshot. Its errors wrap ErrExists
+// (or the I/O error) and say what to do; callers add the operation.
 func checkTarget(path string, overwrite bool) error {
 	fi, err := os.Stat(path)
 	if errors.Is(err, os.ErrNotExist) {
 		if _, err := os.Stat(filepath.Dir(path)); err != nil {
-			return &Error{Op: "create", Path: path, Err: err, Hint: "the parent directory must exist"}
+			return fmt.Errorf("%w (the parent directory must exist)", err)
 		}
 		return nil
 	}
 	if err != nil {
-		return &Error{Op: "create", Path: path, Err: err}
+		return err
 	}
 	if !fi.IsDir() {
-		return &Error{Op: "create", Path: path, Err: fmt.Errorf("%w: it is a file", ErrExists)}
+		return fmt.Errorf("%w: it is a file", ErrExists)
 	}
 	entries, err := os.ReadDir(path)
 	if err != nil {
-		return &Error{Op: "create", Path: path, Err: err}
+		return err
 	}
 	if len(entries) == 0 {
 		return nil
 	}
 	if !overwrite {
-		return &Error{Op: "create", Path: path, Err: fmt.Errorf("%w and is not empty", ErrExists),
-			Hint: "choose another path or set Overwrite (--overwrite)"}
+		return fmt.Errorf("%w and is not empty (choose another path, or overwrite: Overwrite, --overwrite)", ErrExists)
 	}
 	if _, err := os.Stat(filepath.Join(path, manifest.FileName)); err != nil {
-		return &Error{Op: "create", Path: path,
-			Err: fmt.Errorf("%w: refusing to overwrite a directory that is not a snapshot (no %s)", ErrExists, manifest.FileName)}
+		return fmt.Errorf("%w: refusing to overwrite a directory that is not a snapshot (no %s)", ErrExists, manifest.FileName)
 	}
 	return nil
 }

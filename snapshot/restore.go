@@ -1,203 +1,240 @@
 package snapshot
 
 import (
-	"bytes"
-	"encoding/base64"
-	"sync/atomic"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/ipc"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet/metadata"
+	"github.com/zeebo/blake3"
+
+	"github.com/snapdb/snapdb/internal/fsutil"
+	"github.com/snapdb/snapdb/manifest"
 )
 
-// Parquet has no second-resolution timestamps: the writer stores
-// timestamp[s] as milliseconds. arrow-go's reader does not restore the
-// unit from the stored Arrow schema (Arrow C++ does), so we do: the
-// columns whose stored type differs from the inferred one only by that
-// unit are converted back on read. Division by 1000 is exact, since the
-// writer multiplied.
+// RestoreOptions configures Restore.
+type RestoreOptions struct {
+	// NewRoot is the directory the snapshot is restored into: it becomes
+	// a snapshot directory (whatever the source's form). Required. Its
+	// parent directories are created if needed.
+	NewRoot string
+	// Overwrite allows a NewRoot that exists, is not empty, and holds a
+	// snapshot (never anything else).
+	Overwrite bool
+	// RemoveSource deletes the source after the copy is complete and
+	// verified (its listed files and manifest; a directory only if that
+	// leaves it empty).
+	RemoveSource bool
+	// Overrides are the options the restored snapshot is opened with (nil
+	// means defaults). Overrides.Progress also receives the copy's
+	// progress.
+	Overrides *Options
+}
 
-// originSchema decodes the Arrow schema the writer stored in the file's
-// key-value metadata ("ARROW:schema"), or returns nil.
-func originSchema(kv metadata.KeyValueMetadata) *arrow.Schema {
-	if kv == nil {
-		return nil
+// Restore copies the snapshot at src (a directory, a .snap container or a
+// URI; typically on shared storage) into opts.NewRoot (typically fast
+// local storage), verifying every file against the manifest's hashes as it
+// is copied, then opens it there. The copy is staged under a temporary
+// name and renamed into place: a failed or interrupted restore leaves no
+// half-copied snapshot at NewRoot and the source untouched. With
+// RemoveSource, the source is deleted only after the copy verified and was
+// committed.
+func Restore(ctx context.Context, src string, opts *RestoreOptions) (*DB, error) {
+	if opts == nil || opts.NewRoot == "" {
+		return nil, &Error{Op: "restore", Path: src,
+			Err: errors.New("RestoreOptions.NewRoot is required: the directory to restore the snapshot into (--new-root)")}
 	}
-	v := kv.FindValue("ARROW:schema")
-	if v == nil {
-		return nil
-	}
-	decoded, err := base64.StdEncoding.DecodeString(*v)
+	root, err := filepath.Abs(opts.NewRoot)
 	if err != nil {
-		if decoded, err = base64.RawStdEncoding.DecodeString(*v); err != nil {
-			return nil
-		}
+		return nil, &Error{Op: "restore", Path: opts.NewRoot, Err: err}
 	}
-	rdr, err := ipc.NewReader(bytes.NewReader(decoded))
+	var openOpts Options
+	if opts.Overrides != nil {
+		openOpts = *opts.Overrides
+	}
+	s, err := openState(src)
 	if err != nil {
-		return nil
+		return nil, err
 	}
-	defer rdr.Release()
-	return rdr.Schema()
-}
-
-// restoreSchema returns the schema to present for a file (inferred with the
-// stored timestamp units put back) and the indices of the columns that need
-// converting on read.
-func restoreSchema(inferred, origin *arrow.Schema) (*arrow.Schema, []int) {
-	if origin == nil || origin.NumFields() != inferred.NumFields() {
-		return inferred, nil
+	if s.path == root {
+		s.release()
+		return nil, &Error{Op: "restore", Path: root, Err: errors.New("NewRoot is the source itself")}
 	}
-	fields := inferred.Fields()
-	var fix []int
-	for i, f := range fields {
-		o := origin.Field(i)
-		if o.Name != f.Name || arrow.TypeEqual(o.Type, f.Type) || !restorable(f.Type, o.Type) {
-			continue
-		}
-		fields[i].Type = o.Type
-		fix = append(fix, i)
+	if err := os.MkdirAll(filepath.Dir(root), 0o755); err != nil {
+		s.release()
+		return nil, &Error{Op: "restore", Path: root, Err: err}
 	}
-	if fix == nil {
-		return inferred, nil
+	err = restoreInto(ctx, s, root, opts.Overwrite, openOpts.Progress)
+	srcPath, srcManifest, backend := s.path, s.m, s.backend
+	s.release()
+	if err != nil {
+		return nil, &Error{Op: "restore", Path: root, Err: err}
 	}
-	md := inferred.Metadata()
-	return arrow.NewSchema(fields, &md), fix
-}
-
-// restorable reports whether from and to differ only in timestamp[ms] where
-// to has timestamp[s], at any depth.
-func restorable(from, to arrow.DataType) bool {
-	if from.ID() != to.ID() {
-		return false
-	}
-	if ft, ok := from.(*arrow.TimestampType); ok {
-		tt := to.(*arrow.TimestampType)
-		return ft.TimeZone == tt.TimeZone && (ft.Unit == tt.Unit || ft.Unit == arrow.Millisecond && tt.Unit == arrow.Second)
-	}
-	fn, ok1 := from.(arrow.NestedType)
-	tn, ok2 := to.(arrow.NestedType)
-	if !ok1 || !ok2 {
-		return arrow.TypeEqual(from, to)
-	}
-	ff, tf := fn.Fields(), tn.Fields()
-	if len(ff) != len(tf) {
-		return false
-	}
-	for i := range ff {
-		if !restorable(ff[i].Type, tf[i].Type) {
-			return false
+	if opts.RemoveSource {
+		if err := removeSnapshot(srcPath, srcManifest, backend); err != nil {
+			return nil, &Error{Op: "restore", Path: srcPath,
+				Err: fmt.Errorf("the copy at %s is complete, but removing the source failed: %w", root, err)}
 		}
 	}
-	return true
+	return Open(root, &openOpts)
 }
 
-// restoreData converts data (of a type restorable to to) into to.
-func restoreData(mem memory.Allocator, data arrow.ArrayData, to arrow.DataType) arrow.ArrayData {
-	if tt, ok := to.(*arrow.TimestampType); ok {
-		if data.DataType().(*arrow.TimestampType).Unit == tt.Unit {
-			data.Retain()
-			return data
+func restoreInto(ctx context.Context, s *state, root string, overwrite bool, progress ProgressFunc) error {
+	if err := checkTarget(root, overwrite); err != nil {
+		return err
+	}
+	data, err := s.m.Marshal()
+	if err != nil {
+		return err
+	}
+	for _, stale := range fsutil.StaleSiblings(root) {
+		os.RemoveAll(stale)
+	}
+	tmp := fsutil.TempSibling(root)
+	if err := os.Mkdir(tmp, 0o755); err != nil {
+		return err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
 		}
-		n := data.Offset() + data.Len()
-		buf := memory.NewResizableBuffer(mem)
-		buf.Resize(n * arrow.Int64SizeBytes)
-		src := arrow.Int64Traits.CastFromBytes(data.Buffers()[1].Bytes())
-		dst := arrow.Int64Traits.CastFromBytes(buf.Bytes())
-		for i := data.Offset(); i < n; i++ {
-			dst[i] = src[i] / 1000
+	}()
+	var total int64
+	for _, t := range s.m.Tables {
+		total += t.Bytes
+	}
+	c := &copier{progress: progress, total: total, op: "restore"}
+	var problems []Mismatch
+	for _, t := range s.m.Tables {
+		probs, err := c.copyVerified(ctx, filepath.Join(tmp, t.File), s.tables[t.Name].r, t.Name, t.File, t.Bytes, t.SHA256, t.BLAKE3)
+		if err != nil {
+			return fmt.Errorf("table %s: %w", quoteName(t.Name), err)
 		}
-		out := array.NewData(to, data.Len(), []*memory.Buffer{data.Buffers()[0], buf}, nil, data.NullN(), data.Offset())
-		buf.Release()
-		return out
+		problems = append(problems, probs...)
 	}
-	nt := to.(arrow.NestedType)
-	children := make([]arrow.ArrayData, len(data.Children()))
-	for i, c := range data.Children() {
-		children[i] = restoreData(mem, c, nt.Fields()[i].Type)
+	if s.m.NLP != nil {
+		if err := os.Mkdir(filepath.Join(tmp, manifest.NLPDir), 0o755); err != nil {
+			return err
+		}
+		for _, f := range s.m.NLP.Files {
+			r, ok := s.nlp[f.Path]
+			if !ok {
+				problems = append(problems, Mismatch{File: f.Path, What: "missing"})
+				continue
+			}
+			probs, err := c.copyVerified(ctx, filepath.Join(tmp, filepath.FromSlash(f.Path)), r, "", f.Path, f.Bytes, f.SHA256, f.BLAKE3)
+			if err != nil {
+				return fmt.Errorf("%s: %w", f.Path, err)
+			}
+			problems = append(problems, probs...)
+		}
+		if err := fsutil.SyncDir(filepath.Join(tmp, manifest.NLPDir)); err != nil {
+			return err
+		}
 	}
-	out := array.NewData(to, data.Len(), data.Buffers(), children, data.NullN(), data.Offset())
-	for _, c := range children {
-		c.Release()
+	if len(problems) > 0 {
+		return &IntegrityError{Path: s.path, Mismatches: problems}
 	}
-	return out
+	if err := fsutil.WriteFileAtomic(filepath.Join(tmp, manifest.FileName), data, 0o644); err != nil {
+		return err
+	}
+	if err := checkTarget(root, overwrite); err != nil {
+		return err
+	}
+	if err := fsutil.ReplaceDir(tmp, root); err != nil {
+		return err
+	}
+	ok = true
+	return nil
 }
 
-// restoringReader wraps a record reader and converts the fixed columns.
-type restoringReader struct {
-	refs   atomic.Int64
-	in     array.RecordReader
-	schema *arrow.Schema
-	fix    map[int]bool
-	mem    memory.Allocator
-	cur    arrow.RecordBatch
-}
-
-func newRestoringReader(in array.RecordReader, full *arrow.Schema, fixCols map[string]bool, mem memory.Allocator) array.RecordReader {
-	fields := in.Schema().Fields()
-	fix := map[int]bool{}
-	for i, f := range fields {
-		if fixCols[f.Name] {
-			idx := full.FieldIndices(f.Name)
-			fields[i].Type = full.Field(idx[0]).Type
-			fix[i] = true
+// copyVerified copies r into a new file at path, hashing the bytes on the
+// way, and compares size and hashes with the manifest's.
+func (c *copier) copyVerified(ctx context.Context, path string, r *io.SectionReader, table, name string,
+	size int64, wantSHA, wantB3 string) ([]Mismatch, error) {
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	sha := sha256.New()
+	b3 := blake3.New()
+	w := io.MultiWriter(f, sha, b3)
+	buf := make([]byte, 4<<20)
+	var n int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		k, rerr := r.ReadAt(buf, n)
+		if k > 0 {
+			if _, err := w.Write(buf[:k]); err != nil {
+				return nil, err
+			}
+			n += int64(k)
+			c.report(int64(k))
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			return nil, rerr
 		}
 	}
-	if len(fix) == 0 {
-		return in
+	if err := f.Sync(); err != nil {
+		return nil, err
 	}
-	md := in.Schema().Metadata()
-	r := &restoringReader{in: in, schema: arrow.NewSchema(fields, &md), fix: fix, mem: mem}
-	r.refs.Store(1)
-	return r
+	if err := f.Close(); err != nil {
+		return nil, err
+	}
+	var probs []Mismatch
+	mis := func(what, exp, act string) {
+		probs = append(probs, Mismatch{Table: table, File: name, What: what, Expected: exp, Actual: act})
+	}
+	if size != 0 && n != size {
+		mis("bytes", strconv.FormatInt(size, 10), strconv.FormatInt(n, 10))
+	}
+	if got := hex.EncodeToString(sha.Sum(nil)); wantSHA != "" && got != wantSHA {
+		mis("sha256", wantSHA, got)
+	}
+	if got := hex.EncodeToString(b3.Sum(nil)); wantB3 != "" && got != wantB3 {
+		mis("blake3", wantB3, got)
+	}
+	return probs, nil
 }
 
-func (r *restoringReader) Schema() *arrow.Schema { return r.schema }
-
-func (r *restoringReader) Next() bool {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
+// removeSnapshot deletes a snapshot: a container file, or a directory's
+// manifest (first: from then on it is no longer a snapshot), its listed
+// files, and the directories if that leaves them empty.
+func removeSnapshot(path string, m *manifest.Manifest, backend string) error {
+	if backend == BackendContainer {
+		if err := os.Remove(path); err != nil {
+			return err
+		}
+		return fsutil.SyncDir(filepath.Dir(path))
 	}
-	if !r.in.Next() {
-		return false
+	if err := os.Remove(filepath.Join(path, manifest.FileName)); err != nil {
+		return err
 	}
-	rec := r.in.RecordBatch()
-	cols := make([]arrow.Array, rec.NumCols())
-	for i := range cols {
-		if r.fix[i] {
-			d := restoreData(r.mem, rec.Column(i).Data(), r.schema.Field(i).Type)
-			cols[i] = array.MakeFromData(d)
-			d.Release()
-		} else {
-			cols[i] = rec.Column(i)
-			cols[i].Retain()
+	for _, t := range m.Tables {
+		if err := os.Remove(filepath.Join(path, t.File)); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
 		}
 	}
-	r.cur = array.NewRecordBatch(r.schema, cols, rec.NumRows())
-	for _, c := range cols {
-		c.Release()
-	}
-	return true
-}
-
-func (r *restoringReader) RecordBatch() arrow.RecordBatch { return r.cur }
-
-// Record is the deprecated name of RecordBatch.
-func (r *restoringReader) Record() arrow.RecordBatch { return r.cur }
-
-func (r *restoringReader) Err() error { return r.in.Err() }
-
-func (r *restoringReader) Retain() { r.refs.Add(1) }
-
-func (r *restoringReader) Release() {
-	if r.refs.Add(-1) == 0 {
-		if r.cur != nil {
-			r.cur.Release()
-			r.cur = nil
+	if m.NLP != nil {
+		for _, f := range m.NLP.Files {
+			if err := os.Remove(filepath.Join(path, filepath.FromSlash(f.Path))); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
 		}
-		r.in.Release()
+		os.Remove(filepath.Join(path, manifest.NLPDir)) // only if empty
 	}
+	os.Remove(path) // only if empty: files not ours stay
+	return fsutil.SyncDir(filepath.Dir(path))
 }

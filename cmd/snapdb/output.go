@@ -99,7 +99,7 @@ func message(err error) string {
 	}
 	switch {
 	case errors.Is(err, snapshot.ErrNotSnapshot):
-		msg += " (give the path of a snapshot directory, one that holds manifest.json; 'snapdb demo' builds one)"
+		msg += " (give the path of a snapshot directory, one that holds manifest.json, or of a .snap file; 'snapdb demo' builds one)"
 	case errors.Is(err, snapshot.ErrIntegrity):
 		msg += " (the files changed since the snapshot was written: download or restore it again)"
 	}

@@ -85,6 +85,10 @@ Parquet tables and a manifest.json that pins every file by its hash.
 		newSchemaCmd(a),
 		newVerifyCmd(a),
 		newDemoCmd(a),
+		newSaveCmd(a),
+		newPackCmd(a),
+		newUnpackCmd(a),
+		newRestoreCmd(a),
 	)
 	return root
 }
