@@ -156,14 +156,18 @@ func subset(s *state, tables []string) (*manifest.Manifest, error) {
 	return &m, nil
 }
 
-// nlpFiles lists the NLP files of m with their bytes in s.
-func nlpFiles(s *state, m *manifest.Manifest) ([]manifest.File, []*io.SectionReader, error) {
+// nlpFiles lists the NLP files of m with their bytes: from c.nlp (new
+// files being attached) or else from s.
+func (c *copier) nlpFiles(s *state, m *manifest.Manifest) ([]manifest.File, []*io.SectionReader, error) {
 	if m.NLP == nil {
 		return nil, nil, nil
 	}
 	var rs []*io.SectionReader
 	for _, f := range m.NLP.Files {
-		r, ok := s.nlp[f.Path]
+		r, ok := c.nlp[f.Path]
+		if !ok {
+			r, ok = s.nlp[f.Path]
+		}
 		if !ok {
 			return nil, nil, fmt.Errorf("NLP file %s is missing from %s", f.Path, s.path)
 		}
@@ -190,11 +194,15 @@ func writeDirectory(abs string, s *state, m *manifest.Manifest, data []byte, ove
 		}
 	}()
 	for _, t := range m.Tables {
-		if err := c.copyFile(filepath.Join(tmp, t.File), s.tables[t.Name].r); err != nil {
+		dst := filepath.Join(tmp, t.File)
+		if c.link && s.layout == nil && os.Link(filepath.Join(s.path, t.File), dst) == nil {
+			continue
+		}
+		if err := c.copyFile(dst, s.tables[t.Name].r); err != nil {
 			return fmt.Errorf("table %s: %w", quoteName(t.Name), err)
 		}
 	}
-	files, rs, err := nlpFiles(s, m)
+	files, rs, err := c.nlpFiles(s, m)
 	if err != nil {
 		return err
 	}
@@ -292,7 +300,7 @@ func writeContainerFile(abs string, s *state, m *manifest.Manifest, data []byte,
 			return err
 		}
 	}
-	files, rs, err := nlpFiles(s, m)
+	files, rs, err := c.nlpFiles(s, m)
 	if err != nil {
 		return err
 	}
@@ -338,6 +346,13 @@ type copier struct {
 	op       string
 	total    int64
 	done     int64
+	// link hard-links table files from a source directory instead of
+	// copying them: only for rewriting a snapshot in place, whose table
+	// files are immutable and stay the same.
+	link bool
+	// nlp holds NLP files being attached, by manifest path; they take
+	// the place of the source's.
+	nlp map[string]*io.SectionReader
 }
 
 func (c *copier) report(n int64) {
@@ -418,4 +433,39 @@ func (c *copier) copyAt(dst *os.File, off int64, r *io.SectionReader) (int64, ui
 			return n, 0, err
 		}
 	}
+}
+
+// replaceNLP rewrites the snapshot at path with the same tables and the
+// NLP section nlpm, whose files' bytes are in files (by manifest path;
+// nlpm nil removes the section). The snapshot is replaced atomically: a
+// directory by an exchange with a staged copy whose table files are hard
+// links, a container by a new file renamed over it. Readers of the old
+// snapshot are not disturbed. The manifest changes, so the root hash does.
+func replaceNLP(path string, nlpm *manifest.NLP, files map[string]*io.SectionReader) (SnapshotMeta, error) {
+	start := time.Now()
+	s, err := openState(path)
+	if err != nil {
+		return SnapshotMeta{}, err
+	}
+	defer s.release()
+	m := *s.m
+	m.NLP = nlpm
+	data, err := m.Marshal()
+	if err != nil {
+		return SnapshotMeta{}, &Error{Op: "attach nlp", Path: s.path, Err: err}
+	}
+	root, err := m.RootHash()
+	if err != nil {
+		return SnapshotMeta{}, &Error{Op: "attach nlp", Path: s.path, Err: err}
+	}
+	c := &copier{op: "attach nlp", link: true, nlp: files}
+	if s.layout != nil {
+		err = writeContainerFile(s.path, s, &m, data, true, c)
+	} else {
+		err = writeDirectory(s.path, s, &m, data, true, c)
+	}
+	if err != nil {
+		return SnapshotMeta{}, &Error{Op: "attach nlp", Path: s.path, Err: err}
+	}
+	return metaOf(&m, root, s.path, time.Since(start)), nil
 }
