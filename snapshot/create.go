@@ -23,7 +23,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 	"github.com/zeebo/blake3"
 
-	"github.com/snapdb/snapdb/internal/fsutil"
 	"github.com/snapdb/snapdb/manifest"
 )
 
@@ -88,8 +87,8 @@ func (o *CreateOptions) codec() (compress.Compression, error) {
 // directory next to the target; Commit makes them visible at once. Several
 // goroutines may call WriteTable at the same time for different tables.
 type Writer struct {
-	path  string // the target
-	tmp   string // the staging directory
+	path  string   // the target
+	st    *staging // where the tables are written until Commit
 	opts  CreateOptions
 	codec compress.Compression
 	start time.Time
@@ -130,19 +129,13 @@ func Create(path string, opts *CreateOptions) (*Writer, error) {
 	if err != nil {
 		return nil, &Error{Op: "create", Path: path, Err: err}
 	}
-	if err := checkTarget(abs, o.Overwrite); err != nil {
+	st, err := newStaging(abs, o.Overwrite)
+	if err != nil {
 		return nil, &Error{Op: "create", Path: abs, Err: err}
-	}
-	for _, stale := range fsutil.StaleSiblings(abs) {
-		os.RemoveAll(stale)
-	}
-	tmp := fsutil.TempSibling(abs)
-	if err := os.Mkdir(tmp, 0o755); err != nil {
-		return nil, &Error{Op: "create", Path: path, Err: err}
 	}
 	return &Writer{
 		path:    abs,
-		tmp:     tmp,
+		st:      st,
 		opts:    o,
 		codec:   codec,
 		start:   time.Now(),
@@ -230,7 +223,7 @@ func (w *Writer) writeTable(ctx context.Context, name string, rdr array.RecordRe
 	if err := manifest.CheckFileName(fileName); err != nil {
 		return manifest.Table{}, err
 	}
-	f, err := os.OpenFile(filepath.Join(w.tmp, fileName), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(w.st.path(fileName), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o644)
 	if err != nil {
 		return manifest.Table{}, err
 	}
@@ -369,7 +362,7 @@ func (w *Writer) Commit() (SnapshotMeta, error) {
 
 	meta, err := w.commit()
 	if err != nil {
-		os.RemoveAll(w.tmp)
+		w.st.abort()
 		return SnapshotMeta{}, &Error{Op: "commit", Path: w.path, Err: err}
 	}
 	return meta, nil
@@ -402,14 +395,7 @@ func (w *Writer) commit() (SnapshotMeta, error) {
 	if err != nil {
 		return SnapshotMeta{}, err
 	}
-	if err := fsutil.WriteFileAtomic(filepath.Join(w.tmp, manifest.FileName), data, 0o644); err != nil {
-		return SnapshotMeta{}, fmt.Errorf("write manifest: %w", err)
-	}
-	// The target may have appeared since Create; check again.
-	if err := checkTarget(w.path, w.opts.Overwrite); err != nil {
-		return SnapshotMeta{}, err
-	}
-	if err := fsutil.ReplaceDir(w.tmp, w.path); err != nil {
+	if err := w.st.commit(data); err != nil {
 		return SnapshotMeta{}, err
 	}
 	return metaOf(m, root, w.path, time.Since(w.start)), nil
@@ -435,7 +421,7 @@ func (w *Writer) Abort() error {
 	}
 	w.done = true
 	w.mu.Unlock()
-	return os.RemoveAll(w.tmp)
+	return w.st.abort()
 }
 
 // fail records the first error and discards the staging directory: a
@@ -448,7 +434,7 @@ func (w *Writer) fail(err error) {
 	}
 	if !w.done {
 		w.done = true
-		os.RemoveAll(w.tmp)
+		w.st.abort()
 	}
 }
 

@@ -85,26 +85,15 @@ func Restore(ctx context.Context, src string, opts *RestoreOptions) (*DB, error)
 }
 
 func restoreInto(ctx context.Context, s *state, root string, overwrite bool, progress ProgressFunc) error {
-	if err := checkTarget(root, overwrite); err != nil {
-		return err
-	}
 	data, err := s.m.Marshal()
 	if err != nil {
 		return err
 	}
-	for _, stale := range fsutil.StaleSiblings(root) {
-		os.RemoveAll(stale)
-	}
-	tmp := fsutil.TempSibling(root)
-	if err := os.Mkdir(tmp, 0o755); err != nil {
+	st, err := newStaging(root, overwrite)
+	if err != nil {
 		return err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
+	defer st.abort()
 	var total int64
 	for _, t := range s.m.Tables {
 		total += t.Bytes
@@ -112,14 +101,14 @@ func restoreInto(ctx context.Context, s *state, root string, overwrite bool, pro
 	c := &copier{progress: progress, total: total, op: "restore"}
 	var problems []Mismatch
 	for _, t := range s.m.Tables {
-		probs, err := c.copyVerified(ctx, filepath.Join(tmp, t.File), s.tables[t.Name].r, t.Name, t.File, t.Bytes, t.SHA256, t.BLAKE3)
+		probs, err := c.copyVerified(ctx, st.path(t.File), s.tables[t.Name].r, t.Name, t.File, t.Bytes, t.SHA256, t.BLAKE3)
 		if err != nil {
 			return fmt.Errorf("table %s: %w", quoteName(t.Name), err)
 		}
 		problems = append(problems, probs...)
 	}
 	if s.m.NLP != nil {
-		if err := os.Mkdir(filepath.Join(tmp, manifest.NLPDir), 0o755); err != nil {
+		if err := os.Mkdir(st.path(manifest.NLPDir), 0o755); err != nil {
 			return err
 		}
 		for _, f := range s.m.NLP.Files {
@@ -128,30 +117,20 @@ func restoreInto(ctx context.Context, s *state, root string, overwrite bool, pro
 				problems = append(problems, Mismatch{File: f.Path, What: "missing"})
 				continue
 			}
-			probs, err := c.copyVerified(ctx, filepath.Join(tmp, filepath.FromSlash(f.Path)), r, "", f.Path, f.Bytes, f.SHA256, f.BLAKE3)
+			probs, err := c.copyVerified(ctx, st.path(f.Path), r, "", f.Path, f.Bytes, f.SHA256, f.BLAKE3)
 			if err != nil {
 				return fmt.Errorf("%s: %w", f.Path, err)
 			}
 			problems = append(problems, probs...)
 		}
-		if err := fsutil.SyncDir(filepath.Join(tmp, manifest.NLPDir)); err != nil {
+		if err := fsutil.SyncDir(st.path(manifest.NLPDir)); err != nil {
 			return err
 		}
 	}
 	if len(problems) > 0 {
 		return &IntegrityError{Path: s.path, Mismatches: problems}
 	}
-	if err := fsutil.WriteFileAtomic(filepath.Join(tmp, manifest.FileName), data, 0o644); err != nil {
-		return err
-	}
-	if err := checkTarget(root, overwrite); err != nil {
-		return err
-	}
-	if err := fsutil.ReplaceDir(tmp, root); err != nil {
-		return err
-	}
-	ok = true
-	return nil
+	return st.commit(data)
 }
 
 // copyVerified copies r into a new file at path, hashing the bytes on the

@@ -177,24 +177,13 @@ func (c *copier) nlpFiles(s *state, m *manifest.Manifest) ([]manifest.File, []*i
 }
 
 func writeDirectory(abs string, s *state, m *manifest.Manifest, data []byte, overwrite bool, c *copier) error {
-	if err := checkTarget(abs, overwrite); err != nil {
+	st, err := newStaging(abs, overwrite)
+	if err != nil {
 		return err
 	}
-	for _, stale := range fsutil.StaleSiblings(abs) {
-		os.RemoveAll(stale)
-	}
-	tmp := fsutil.TempSibling(abs)
-	if err := os.Mkdir(tmp, 0o755); err != nil {
-		return err
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
+	defer st.abort()
 	for _, t := range m.Tables {
-		dst := filepath.Join(tmp, t.File)
+		dst := st.path(t.File)
 		if c.link && s.layout == nil && os.Link(filepath.Join(s.path, t.File), dst) == nil {
 			continue
 		}
@@ -207,29 +196,19 @@ func writeDirectory(abs string, s *state, m *manifest.Manifest, data []byte, ove
 		return err
 	}
 	if len(files) > 0 {
-		if err := os.Mkdir(filepath.Join(tmp, manifest.NLPDir), 0o755); err != nil {
+		if err := os.Mkdir(st.path(manifest.NLPDir), 0o755); err != nil {
 			return err
 		}
 		for i, f := range files {
-			if err := c.copyFile(filepath.Join(tmp, filepath.FromSlash(f.Path)), rs[i]); err != nil {
+			if err := c.copyFile(st.path(f.Path), rs[i]); err != nil {
 				return fmt.Errorf("%s: %w", f.Path, err)
 			}
 		}
-		if err := fsutil.SyncDir(filepath.Join(tmp, manifest.NLPDir)); err != nil {
+		if err := fsutil.SyncDir(st.path(manifest.NLPDir)); err != nil {
 			return err
 		}
 	}
-	if err := fsutil.WriteFileAtomic(filepath.Join(tmp, manifest.FileName), data, 0o644); err != nil {
-		return err
-	}
-	if err := checkTarget(abs, overwrite); err != nil {
-		return err
-	}
-	if err := fsutil.ReplaceDir(tmp, abs); err != nil {
-		return err
-	}
-	ok = true
-	return nil
+	return st.commit(data)
 }
 
 // checkContainerTarget refuses an existing file unless overwrite is set
