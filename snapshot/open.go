@@ -29,6 +29,10 @@ type Options struct {
 	// Mem allocates Arrow buffers for reads; nil means
 	// memory.DefaultAllocator.
 	Mem memory.Allocator
+	// Logf receives the few notices the library gives (such as an NLP
+	// automaton built in memory for want of a stored one); nil means
+	// log.Printf.
+	Logf func(format string, args ...any)
 }
 
 // ProgressFunc receives the progress of a long operation: op names it
@@ -318,6 +322,9 @@ func (s *state) readTable(ctx context.Context, name string, columns []string, ba
 	}
 	if batchRows <= 0 {
 		batchRows = 64 * 1024
+	}
+	if mem == nil {
+		mem = memory.DefaultAllocator
 	}
 	pr, err := file.NewParquetReader(t.r, file.WithMetadata(t.footer))
 	if err != nil {

@@ -48,6 +48,7 @@ type state struct {
 	files    []*os.File
 	layout   *containerLayout // nil for a directory
 	openTime time.Duration
+	nlpCache nlpCache // the alias automaton, opened on first use
 }
 
 // table is one open table: its manifest entry, its bytes and its Parquet
@@ -62,6 +63,7 @@ type table struct {
 
 func (s *state) release() {
 	if s.refs.Add(-1) == 0 {
+		s.nlpCache.close()
 		for _, f := range s.files {
 			f.Close()
 		}
