@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_go
-ensure_apt git
+ensure_apt git postgresql
 
 FUZZTIME=${FUZZTIME:-10s}
 FUZZMINIMIZE=${FUZZMINIMIZE:-5s}

@@ -1,20 +1,27 @@
 package main
 
 import (
+	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 
+	"github.com/snapdb/snapdb/export"
 	"github.com/snapdb/snapdb/internal/demo"
 	"github.com/snapdb/snapdb/manifest"
+	"github.com/snapdb/snapdb/nlp"
 	"github.com/snapdb/snapdb/snapshot"
 )
 
@@ -29,6 +36,14 @@ type demoResult struct {
 	Verify      snapshot.VerifyReport `json:"verify"`
 	Kept        bool                  `json:"kept"`
 	OpenSeconds float64               `json:"openSeconds"`
+	// The SQLite build and the export from it; absent with --keep.
+	BuildSeconds float64        `json:"buildSeconds,omitempty"`
+	Export       *export.Report `json:"export,omitempty"`
+	// The alias automaton built into the snapshot (absent with --keep),
+	// and a paragraph matched against it.
+	NLP      *snapshot.NLPBuild `json:"nlp,omitempty"`
+	Text     string             `json:"text"`
+	Mentions []nlp.Mention      `json:"mentions"`
 }
 
 type demoFlags struct {
@@ -44,10 +59,10 @@ func newDemoCmd(a *app) *cobra.Command {
 		Use:   "demo [--dir D] [--scale F] [--seed N] [--keep]",
 		Short: "Build, open and verify a snapshot of synthetic demo data",
 		Long: `demo generates a synthetic dataset (entity types, genes, chemicals,
-diseases, exposures and about 350,000 entity aliases at scale 1), writes it
-as a snapshot into --dir (two tables at a time), commits it, opens it,
-verifies it, and prints its tables, totals, root hash, the write time and
-rate, and the open time.
+diseases, exposures and about 350,000 entity aliases at scale 1), loads it
+into a temporary SQLite database, exports that as a snapshot into --dir
+(as 'snapdb export' would), opens it, verifies it, and prints its tables,
+totals, root hash, the build, export and open times.
 
 An existing snapshot made by demo at --dir is overwritten (atomically: the
 old one stays whole until the new one commits), or with --keep reused as is
@@ -55,7 +70,8 @@ when it was made with the same --seed and --scale. Any other non-empty
 directory is refused.
 
 With --json it prints {"meta": SnapshotMeta, "info": Info, "verify":
-VerifyReport, "kept": bool, "openSeconds": N}.`,
+VerifyReport, "kept": bool, "openSeconds": N, "buildSeconds": N, "export":
+the export's report (as 'snapdb export --json' prints it)}.`,
 		Args: exactArgs(0),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			if !(f.scale > 0) {
@@ -89,13 +105,23 @@ func (a *app) demo(cmd *cobra.Command, f demoFlags) error {
 			fmt.Fprintf(a.stderr, "keeping the demo snapshot at %s\n", dir)
 		}
 	} else {
-		start := time.Now()
-		meta, err := a.writeDemo(cmd, dir, f, existing != nil)
+		rep, build, err := a.writeDemo(cmd, dir, f, existing != nil)
 		if err != nil {
 			return err
 		}
-		writeTime = time.Since(start)
-		res.Meta = meta
+		writeTime = rep.Meta.Duration
+		res.Meta = rep.Meta
+		res.Export = rep
+		res.BuildSeconds = build.Seconds()
+		if a.progress() {
+			fmt.Fprintln(a.stderr, "building the alias automaton…")
+		}
+		nb, err := snapshot.BuildNLP(ctx, dir, nil)
+		if err != nil {
+			return err
+		}
+		res.NLP = &nb
+		res.Meta = nb.Meta
 	}
 
 	pb := a.newProgress("verify")
@@ -117,6 +143,10 @@ func (a *app) demo(cmd *cobra.Command, f demoFlags) error {
 			printVerify(a.stdout, res.Verify, a.quiet)
 		}
 		return withExtra(err, "verify", res.Verify)
+	}
+	res.Text = demo.SampleText(&demo.Options{Seed: f.seed, Scale: f.scale}, 400)
+	if res.Mentions, err = db.Match(res.Text); err != nil {
+		return err
 	}
 	if a.json {
 		return writeJSON(a.stdout, res)
@@ -174,45 +204,180 @@ func demoTarget(dir string) (*demoSnapshot, error) {
 	return &d, nil
 }
 
-// writeDemo writes the demo tables into a new snapshot at dir, two at a
-// time, and commits it.
-func (a *app) writeDemo(cmd *cobra.Command, dir string, f demoFlags, overwrite bool) (snapshot.SnapshotMeta, error) {
+// writeDemo builds the demo tables into a temporary SQLite database and
+// exports it into a new snapshot at dir. It returns the export's report
+// and the time the SQLite build took.
+func (a *app) writeDemo(cmd *cobra.Command, dir string, f demoFlags, overwrite bool) (*export.Report, time.Duration, error) {
+	ctx := cmd.Context()
+	tmp, err := os.MkdirTemp("", "snapdb-demo-")
+	if err != nil {
+		return nil, 0, err
+	}
+	defer os.RemoveAll(tmp)
+	dbPath := filepath.Join(tmp, "demo.db")
+	start := time.Now()
+	tables := demo.Tables(&demo.Options{Seed: f.seed, Scale: f.scale})
+	if err := buildDemoSQLite(ctx, dbPath, tables); err != nil {
+		return nil, 0, fmt.Errorf("building the demo database: %w", err)
+	}
+	build := time.Since(start)
+	if a.progress() {
+		fmt.Fprintf(a.stderr, "built the demo SQLite database (%d tables) in %s\n", len(tables), formatDuration(build))
+	}
+
 	seed, _ := json.Marshal(f.seed)
 	scale, _ := json.Marshal(f.scale)
-	w, err := snapshot.Create(dir, &snapshot.CreateOptions{
+	var mu sync.Mutex // serialises the progress lines
+	opts := &export.Options{
 		Overwrite: overwrite,
 		Source: manifest.Source{Engine: demoEngine, Database: "demo",
 			Extra: map[string]json.RawMessage{"seed": seed, "scale": scale}},
-	})
+	}
+	if a.progress() {
+		opts.Progress = func(p export.Progress) {
+			if !p.Done {
+				return
+			}
+			mu.Lock()
+			fmt.Fprintf(a.stderr, "wrote %-16s %12s rows in %s\n", p.Table, formatCount(p.Rows), formatDuration(p.Elapsed))
+			mu.Unlock()
+		}
+	}
+	rep, err := export.ExportReport(ctx, dbPath, dir, opts)
 	if err != nil {
-		return snapshot.SnapshotMeta{}, err
+		return nil, 0, err
 	}
-	defer w.Abort()
+	return rep, build, nil
+}
 
-	tables := demo.Tables(&demo.Options{Seed: f.seed, Scale: f.scale})
-	var mu sync.Mutex // serialises the progress lines
-	g, ctx := errgroup.WithContext(cmd.Context())
-	g.SetLimit(2)
+// buildDemoSQLite writes the demo tables into a new SQLite database at
+// path: one table per demo table, declared types that map back to the
+// demo's Arrow types (integers become int64), NOT NULL where the demo's
+// schema has it.
+func buildDemoSQLite(ctx context.Context, path string, tables []demo.Table) error {
+	db, err := sql.Open("sqlite", path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	// A throwaway file: no journal, no syncs.
+	if _, err := conn.ExecContext(ctx, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; BEGIN"); err != nil {
+		return err
+	}
 	for _, t := range tables {
-		g.Go(func() error {
-			start := time.Now()
-			rdr := t.Open()
-			defer rdr.Release()
-			if err := w.WriteTable(ctx, t.Name, rdr); err != nil {
-				return err
-			}
-			if a.progress() {
-				mu.Lock()
-				fmt.Fprintf(a.stderr, "wrote %-16s %12s rows in %s\n", t.Name, formatCount(t.Rows), formatDuration(time.Since(start)))
-				mu.Unlock()
-			}
+		if err := loadDemoTable(ctx, conn, t); err != nil {
+			return fmt.Errorf("table %s: %w", t.Name, err)
+		}
+	}
+	_, err = conn.ExecContext(ctx, "COMMIT")
+	return err
+}
+
+const demoInsertRows = 128 // rows per INSERT statement
+
+func loadDemoTable(ctx context.Context, conn *sql.Conn, t demo.Table) error {
+	fields := t.Schema.Fields()
+	cols := make([]string, len(fields))
+	names := make([]string, len(fields))
+	for i, fl := range fields {
+		decl := "TEXT"
+		switch fl.Type.ID() {
+		case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64:
+			decl = "INTEGER"
+		case arrow.FLOAT32, arrow.FLOAT64:
+			decl = "REAL"
+		case arrow.DATE32:
+			decl = "DATE"
+		case arrow.BOOL:
+			decl = "BOOLEAN"
+		}
+		if !fl.Nullable {
+			decl += " NOT NULL"
+		}
+		names[i] = `"` + fl.Name + `"`
+		cols[i] = names[i] + " " + decl
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TABLE "`+t.Name+`" (`+strings.Join(cols, ", ")+`)`); err != nil {
+		return err
+	}
+	one := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(fields)), ", ") + ")"
+	insert := func(n int) string {
+		return `INSERT INTO "` + t.Name + `" (` + strings.Join(names, ", ") + `) VALUES ` +
+			strings.TrimSuffix(strings.Repeat(one+", ", n), ", ")
+	}
+	many, err := conn.PrepareContext(ctx, insert(demoInsertRows))
+	if err != nil {
+		return err
+	}
+	defer many.Close()
+	rdr := t.Open()
+	defer rdr.Release()
+	args := make([]any, 0, demoInsertRows*len(fields))
+	flush := func(rows int) error {
+		if rows == 0 {
 			return nil
-		})
+		}
+		var err error
+		if rows == demoInsertRows {
+			_, err = many.ExecContext(ctx, args...)
+		} else {
+			_, err = conn.ExecContext(ctx, insert(rows), args...)
+		}
+		args = args[:0]
+		return err
 	}
-	if err := g.Wait(); err != nil {
-		return snapshot.SnapshotMeta{}, err
+	pending := 0
+	for rdr.Next() {
+		rec := rdr.RecordBatch()
+		for r := 0; r < int(rec.NumRows()); r++ {
+			for c := range fields {
+				args = append(args, demoValue(rec.Column(c), r))
+			}
+			if pending++; pending == demoInsertRows {
+				if err := flush(pending); err != nil {
+					return err
+				}
+				pending = 0
+			}
+		}
 	}
-	return w.Commit()
+	if err := rdr.Err(); err != nil {
+		return err
+	}
+	return flush(pending)
+}
+
+// demoValue is one Arrow value as a SQLite argument.
+func demoValue(a arrow.Array, i int) any {
+	if a.IsNull(i) {
+		return nil
+	}
+	switch a := a.(type) {
+	case *array.Int8:
+		return int64(a.Value(i))
+	case *array.Int16:
+		return int64(a.Value(i))
+	case *array.Int32:
+		return int64(a.Value(i))
+	case *array.Int64:
+		return a.Value(i)
+	case *array.Float32:
+		return float64(a.Value(i))
+	case *array.Float64:
+		return a.Value(i)
+	case *array.Boolean:
+		return a.Value(i)
+	case *array.String:
+		return a.Value(i)
+	case *array.Date32:
+		return a.Value(i).ToTime().Format("2006-01-02")
+	}
+	return a.ValueStr(i)
 }
 
 // printDemo prints the outcome of demo.
@@ -228,19 +393,58 @@ func printDemo(w io.Writer, res demoResult, f demoFlags, writeTime, openTime tim
 	}
 	fmt.Fprintln(w)
 	write := "kept (--keep: same seed and scale)"
+	build := "-"
 	if !res.Kept {
 		write = fmt.Sprintf("%s (%s rows/s)", formatDuration(writeTime), formatCount(perSecond(in.Rows, writeTime)))
+		build = fmt.Sprintf("SQLite, %s (temporary file)", formatDuration(time.Duration(res.BuildSeconds*float64(time.Second))))
+		if res.Export != nil {
+			write += fmt.Sprintf(", exported from SQLite with %d worker(s)", res.Export.Workers)
+		}
 	}
 	v := res.Verify
-	return printKV(w, [][2]string{
+	if err := printKV(w, [][2]string{
 		{"tables", fmt.Sprint(len(in.Tables))},
 		{"rows", formatCount(in.Rows)},
 		{"bytes", fmt.Sprintf("%s (%s)", formatCount(in.Bytes), formatBytes(in.Bytes))},
 		{"root hash", in.RootHash},
+		{"build", build},
 		{"write", write},
 		{"open", formatDuration(openTime)},
 		{"verify", fmt.Sprintf("OK, %d files, %s in %s (%s)", len(v.Files), formatBytes(v.Bytes), formatDuration(v.Duration), throughput(v.Bytes, v.Duration))},
-	})
+		{"nlp", nlpLine(res.NLP)},
+	}); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nmatching a paragraph against the snapshot (snapdb nlp match %s TEXT):\n\n%s\n\n", in.Path, wrap(res.Text, 78))
+	return printMentions(w, res.Mentions)
+}
+
+func nlpLine(b *snapshot.NLPBuild) string {
+	if b == nil {
+		return "kept"
+	}
+	s := b.Stats
+	return fmt.Sprintf("%s aliases indexed as %s keys in %s (%.0f bytes per alias)",
+		formatCount(s.Kept), formatCount(s.Keys), formatDuration(time.Duration(s.Seconds*float64(time.Second))),
+		float64(s.Bytes)/float64(max(s.Kept, 1)))
+}
+
+// wrap breaks text into lines of at most width bytes at spaces.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, word := range strings.Fields(text) {
+		if i > 0 && n+1+len(word) > width {
+			b.WriteByte('\n')
+			n = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(word)
+		n += len(word)
+	}
+	return b.String()
 }
 
 func perSecond(n int64, d time.Duration) int64 {

@@ -89,6 +89,7 @@ Parquet tables and a manifest.json that pins every file by its hash.
 		newPackCmd(a),
 		newUnpackCmd(a),
 		newRestoreCmd(a),
+		newExportCmd(a),
 		newNLPCmd(a),
 	)
 	return root
