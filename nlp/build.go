@@ -497,7 +497,9 @@ func (t *trie) write(w io.Writer, b *builder) (int64, error) {
 		secTypes:      types,
 		secOptions:    opts,
 	}
-	order := []uint32{secDense, secFirstChild, secLabel, secOut, secKeyAlias, secRecords, secStrings, secTypes, secOptions}
+	// The two small sections Open reads come first, next to the header, so
+	// that a cold open touches the first pages of the file only.
+	order := []uint32{secTypes, secOptions, secDense, secFirstChild, secLabel, secOut, secKeyAlias, secRecords, secStrings}
 	h := &header{
 		major: VersionMajor, minor: VersionMinor,
 		states:    uint32(len(t.label)),
