@@ -197,14 +197,26 @@ func (m *matcher) walk(i, ri int, all bool) (bestKey uint32, bestEnd, bestEndRun
 	// A key that ended at the end of the previous rune, waiting for the
 	// next rune's class; extend says combining marks that follow still
 	// belong to it.
+	//
+	// The key id at a state is looked up only then, when the boundary rule
+	// can accept it: once per word end instead of once per rune, which
+	// spares most reads of out[].
 	pending, extend := false, false
-	var pKey uint32
+	var pState uint32
 	var pEnd, pEndRune int
 	accept := func() {
+		o := a.output(pState)
+		switch o {
+		case 0:
+			return
+		case badState:
+			m.corrupt("state %d has a key id beyond the %d keys", pState, a.nKeys)
+			return
+		}
 		if all {
-			m.emit(i, pEnd, ri, pEndRune, pKey)
+			m.emit(i, pEnd, ri, pEndRune, o-1)
 		} else {
-			bestKey, bestEnd, bestEndRune, found = pKey, pEnd, pEndRune, true
+			bestKey, bestEnd, bestEndRune, found = o-1, pEnd, pEndRune, true
 		}
 	}
 	j, rj := i, ri
@@ -267,15 +279,8 @@ func (m *matcher) walk(i, ri int, all bool) (bestKey uint32, bestEnd, bestEndRun
 		if !fed {
 			continue
 		}
-		switch o := a.output(s); o {
-		case 0:
-		case badState:
-			m.corrupt("state %d has a key id beyond the %d keys", s, a.nKeys)
-			return
-		default:
-			pending, extend = true, true
-			pKey, pEnd, pEndRune = o-1, j, rj
-		}
+		pending, extend = true, true
+		pState, pEnd, pEndRune = s, j, rj
 	}
 	if pending {
 		accept()
