@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -45,19 +46,28 @@ var (
 )
 
 // AliasAt returns alias i of the dictionary of the given seed: the same
-// alias every time, without generating the others. About 20 % are English
-// words, the rest gene symbols and synonyms, chemical names, disease names
-// and codes; the average is about 21 bytes.
+// alias every time, without generating the others. About 20 % are English:
+// 1 % are single common words that are also gene symbols or abbreviations
+// (SET, MET, CAT, cell, type, ...: in DefaultStopWords, so nlp.Build skips
+// them while pyahocorasick indexes them), 19 % are phrases of two or three
+// words of a biomedical vocabulary, half of them opening with a common word
+// that the text uses too ("blood ...", "growth ...", "heart ..."). The rest
+// are gene symbols and synonyms, chemical names, disease names and codes;
+// the average is about 20 bytes.
+//
+// Until 2026-11 the English aliases were one to four of the text's own
+// filler words plus a number ("time year people 42"): every pair of
+// adjacent text words was then the prefix of some alias, so a matcher
+// walked two words deep from every word of the text, which no real
+// dictionary causes; and no alias was a plain English word.
 func AliasAt(seed uint64, i int64) Alias {
 	r := rand.New(rand.NewPCG(seed, uint64(i)))
 	id := i/3 + 1 // about three aliases per entity
 	switch k := r.IntN(100); {
+	case k < 1:
+		return Alias{Text: commonAliases[r.IntN(len(commonAliases))], EntityID: id, EntityType: "gene", AliasType: "synonym"}
 	case k < 20:
-		w := words[r.IntN(len(words))]
-		for n := r.IntN(3); n > 0; n-- {
-			w += " " + words[r.IntN(len(words))]
-		}
-		return Alias{Text: w + " " + strconv.FormatInt(i%997, 10), EntityID: id, EntityType: "word", AliasType: "synonym"}
+		return Alias{Text: phrase(r), EntityID: id, EntityType: "word", AliasType: "synonym"}
 	case k < 45:
 		sym := geneRoots[r.IntN(len(geneRoots))] + strconv.FormatInt(i%100000, 10)
 		switch r.IntN(4) {
@@ -110,7 +120,10 @@ func WriteAliases(w io.Writer, seed uint64, n int64) error {
 }
 
 // WriteText writes about size bytes of English-like text with one mention
-// of an alias of the n-alias dictionary per about 200 bytes.
+// of an alias of the n-alias dictionary per about 200 bytes. The filler
+// between mentions is 40 % function words and 60 % content words (general
+// and biomedical prose), some of which open English alias phrases or are
+// stop-worded aliases; it holds no other alias.
 func WriteText(w io.Writer, seed uint64, n, size int64) error {
 	bw := bufio.NewWriterSize(w, 1<<20)
 	r := rand.New(rand.NewPCG(seed, 0xfeed))
@@ -121,7 +134,7 @@ func WriteText(w io.Writer, seed uint64, n, size int64) error {
 			s = AliasAt(seed, r.Int64N(n)).Text
 			sinceMention = 0
 		} else {
-			s = words[r.IntN(len(words))]
+			s = fillerWord(r)
 		}
 		sep := " "
 		switch r.IntN(12) {
@@ -135,4 +148,77 @@ func WriteText(w io.Writer, seed uint64, n, size int64) error {
 		sinceMention += int64(k)
 	}
 	return bw.Flush()
+}
+
+var (
+	// function words of the text: 40 % of the filler.
+	functionWords = strings.Fields(`the of and in to a with was were is for that by as on from at
+		this these which or an be are been not but than after between during into its their`)
+	// bioWords are content words of biomedical prose, used by the text
+	// only (none opens an alias).
+	bioWords = strings.Fields(`patients expression increased decreased significantly compared controls
+		observed analysis results suggest associated samples cohort baseline mice human clinical
+		treatment therapy outcome measured reduced elevated median mean total follow subjects
+		model data activity function pathway signaling binding mechanism previously reported`)
+	// sharedWords are content words of the text that also open English
+	// alias phrases, as "blood", "growth" or "heart" do in real
+	// dictionaries.
+	sharedWords = strings.Fields(`blood growth heart water body health drug care death control light
+		air life child family age power mind face skin bone brain liver lung kidney muscle eye head
+		hand foot arm nerve tissue fluid food sleep pain fat sugar salt cold heat pressure rate level
+		stress weight`)
+	// medWords are the rest of the English aliases' vocabulary: real
+	// biomedical words and stem + suffix coinages (cardiopathy, nephrocyte).
+	medWords = func() []string {
+		ws := strings.Fields(`apoptosis insulin fever edema antigen antibody kinase receptor ligand
+			hormone secretion transport uptake clearance toxicity infection inflammation necrosis
+			hyperplasia atrophy lesion nodule cyst ulcer stenosis occlusion embolism thrombosis
+			ischemia infarction hemorrhage perfusion volume flow cell type vessel membrane matrix
+			marrow plasma serum urine bile mucosa cortex neuron synapse axon glia spine joint
+			cartilage tendon ligament tumor mass polyp factor protein enzyme peptide channel pump
+			transporter complex subunit domain binding activation inhibition deficiency excess
+			disorder failure injury defect abnormality malformation test assay index score count`)
+		for _, stem := range strings.Fields(`cardi hepat neur gastr derm oste nephr pulmon my angi lymph hem
+			immun thyr pancre col arthr encephal mening retin`) {
+			for _, suf := range strings.Fields(`itis osis emia opathy oma algia ectomy ogram cyte blast genesis
+				plasty ase al ic`) {
+				ws = append(ws, stem+suf)
+			}
+		}
+		return ws
+	}()
+	// commonAliases are common words that are also gene symbols or
+	// abbreviations; nlp.DefaultStopWords holds them all.
+	commonAliases = strings.Fields(`SET MET CAT KIT RET MAP WAS CAN NOT ALL impact camp face fast gap mass
+		park rest step damage light major minor cell type role`)
+	// textWords is the content vocabulary of the text.
+	textWords = slices.Compact(slices.Sorted(slices.Values(slices.Concat(words, bioWords, sharedWords))))
+)
+
+// phrase is an English alias: two or three words, the first a shared word
+// half of the time, the second from the biomedical vocabulary, the third
+// too (one in seven a shared word). No two-word alias is made of shared
+// words only: the text, which strings shared words together at random,
+// would otherwise be full of mentions.
+func phrase(r *rand.Rand) string {
+	first := medWords[r.IntN(len(medWords))]
+	if r.IntN(2) == 0 {
+		first = sharedWords[r.IntN(len(sharedWords))]
+	}
+	p := first + " " + medWords[r.IntN(len(medWords))]
+	if r.IntN(2) == 0 {
+		return p
+	}
+	if r.IntN(7) == 0 {
+		return p + " " + sharedWords[r.IntN(len(sharedWords))]
+	}
+	return p + " " + medWords[r.IntN(len(medWords))]
+}
+
+// fillerWord is a word of the text between mentions.
+func fillerWord(r *rand.Rand) string {
+	if r.IntN(5) < 2 {
+		return functionWords[r.IntN(len(functionWords))]
+	}
+	return textWords[r.IntN(len(textWords))]
 }
