@@ -58,3 +58,36 @@ ensure_go() {
   export GOROOT="$cached"
   go_ok || { echo "cannot set up Go ${GO_WANT}" >&2; exit 1; }
 }
+
+# Versions ensure_venv installs into the virtualenv (exact pins from PyPI).
+DUCKDB_WANT=2.0.0
+PYARROW_WANT=26.0.1
+
+# ensure_venv: a Python virtualenv with DuckDB and PyArrow, for the DuckDB
+# differential tests (internal/sqldiff) and scripts/bench-engine.sh. Made
+# once at ${SNAPDB_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/snapdb/venv}; pip
+# runs only when the pinned versions are not the ones importable there.
+# Exports SNAPDB_PYTHON (the venv's python).
+ensure_venv() {
+  local venv=${SNAPDB_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/snapdb/venv}
+  if [ ! -x "$venv/bin/python" ]; then
+    command -v python3 >/dev/null 2>&1 || ensure_apt python3
+    log "creating a Python virtualenv at $venv"
+    mkdir -p "$(dirname "$venv")"
+    if ! python3 -m venv "$venv" >/dev/null 2>&1; then
+      # Debian's python3 keeps venv and ensurepip in python3-venv.
+      rm -rf "$venv"
+      ensure_apt python3-venv
+      python3 -m venv "$venv" || { echo "cannot create a virtualenv at $venv" >&2; exit 1; }
+    fi
+  fi
+  local want="$DUCKDB_WANT $PYARROW_WANT" have
+  have=$("$venv/bin/python" -c 'import duckdb, pyarrow; print(duckdb.__version__, pyarrow.__version__)' 2>/dev/null || true)
+  if [ "$have" != "$want" ]; then
+    log "installing duckdb==$DUCKDB_WANT pyarrow==$PYARROW_WANT into $venv"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+      "duckdb==$DUCKDB_WANT" "pyarrow==$PYARROW_WANT" ||
+      { echo "cannot install duckdb and pyarrow from PyPI into $venv" >&2; exit 1; }
+  fi
+  export SNAPDB_PYTHON="$venv/bin/python"
+}
