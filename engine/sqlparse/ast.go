@@ -13,6 +13,7 @@ import "fmt"
 // Pos is a 1-based line and column (in runes) in the statement text.
 type Pos struct{ Line, Col int }
 
+// String returns "line:col".
 func (p Pos) String() string { return fmt.Sprintf("%d:%d", p.Line, p.Col) }
 
 // Select is the one statement kind.
@@ -54,11 +55,13 @@ type TableRef struct {
 // JoinKind is INNER or LEFT [OUTER].
 type JoinKind int
 
+// The join kinds.
 const (
 	JoinInner JoinKind = iota
 	JoinLeft
 )
 
+// String returns "JOIN" or "LEFT JOIN", as the kind is written in SQL.
 func (k JoinKind) String() string {
 	if k == JoinLeft {
 		return "LEFT JOIN"
@@ -77,6 +80,7 @@ type Join struct {
 // NullsOrder says where NULLs sort.
 type NullsOrder int
 
+// The NULL orderings.
 const (
 	NullsDefault NullsOrder = iota // NULLS LAST for ASC, NULLS FIRST for DESC (as DuckDB and PostgreSQL)
 	NullsFirst
@@ -108,6 +112,7 @@ type ColumnRef struct {
 // LitKind is the kind of a literal.
 type LitKind int
 
+// The literal kinds.
 const (
 	LitNull      LitKind = iota
 	LitInt               // an integer that fits int64: Int
@@ -220,18 +225,47 @@ type Func struct {
 	Distinct bool
 }
 
+// Position returns the position of the ColumnRef's first token.
 func (e *ColumnRef) Position() Pos { return e.Pos }
-func (e *Literal) Position() Pos   { return e.Pos }
-func (e *Param) Position() Pos     { return e.Pos }
-func (e *Unary) Position() Pos     { return e.Pos }
-func (e *Binary) Position() Pos    { return e.Pos }
-func (e *Between) Position() Pos   { return e.Pos }
-func (e *In) Position() Pos        { return e.Pos }
-func (e *IsNull) Position() Pos    { return e.Pos }
-func (e *Like) Position() Pos      { return e.Pos }
-func (e *Case) Position() Pos      { return e.Pos }
-func (e *Cast) Position() Pos      { return e.Pos }
-func (e *Func) Position() Pos      { return e.Pos }
+
+// Position returns the position of the Literal's first token.
+func (e *Literal) Position() Pos { return e.Pos }
+
+// Position returns the position of the Param's first token.
+func (e *Param) Position() Pos { return e.Pos }
+
+// Position returns the position of the Unary's first token.
+func (e *Unary) Position() Pos { return e.Pos }
+
+// Position returns the position of the Binary's first token: where its left
+// operand starts, including any parentheses around it.
+func (e *Binary) Position() Pos { return e.Pos }
+
+// Position returns the position of the Between's first token: where its left
+// operand starts, including any parentheses around it.
+func (e *Between) Position() Pos { return e.Pos }
+
+// Position returns the position of the In's first token: where its left
+// operand starts, including any parentheses around it.
+func (e *In) Position() Pos { return e.Pos }
+
+// Position returns the position of the IsNull's first token: where its left
+// operand starts, including any parentheses around it.
+func (e *IsNull) Position() Pos { return e.Pos }
+
+// Position returns the position of the Like's first token: where its left
+// operand starts, including any parentheses around it.
+func (e *Like) Position() Pos { return e.Pos }
+
+// Position returns the position of the Case's first token.
+func (e *Case) Position() Pos { return e.Pos }
+
+// Position returns the position of the Cast's first token: CAST, or for
+// x::type where x starts.
+func (e *Cast) Position() Pos { return e.Pos }
+
+// Position returns the position of the Func's first token.
+func (e *Func) Position() Pos { return e.Pos }
 
 func (*ColumnRef) expr() {}
 func (*Literal) expr()   {}
