@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/snapdb/snapdb/engine/sqlparse"
 	"github.com/snapdb/snapdb/snapshot"
 )
 
@@ -188,6 +189,16 @@ func TestGenerateIsDeterministic(t *testing.T) {
 	}
 	if params == 0 {
 		t.Error("no query with parameters")
+	}
+}
+
+// TestGeneratedQueriesParse: the generator stays inside the subset that
+// engine/sqlparse accepts (statements meant to fail may fail anywhere).
+func TestGeneratedQueriesParse(t *testing.T) {
+	for _, q := range Generate(NewDataset(Seed), Seed, queryCount(t)) {
+		if _, err := sqlparse.Parse(q.SQL); err != nil && !q.ExpectError {
+			t.Errorf("%s: %v\n  %s", q.Name, err, q.SQL)
+		}
 	}
 }
 
