@@ -67,7 +67,7 @@ type ReadOnlyError struct {
 }
 
 func (e *ReadOnlyError) Error() string {
-	return "snapshot: cannot run '" + e.Op + "' against a snapshot (read-only); point --db at a writable database"
+	return "snapshot: " + e.Op + " is not allowed: a snapshot is read-only (export a new one from the source database instead)"
 }
 
 func (e *ReadOnlyError) Unwrap() error { return ErrReadOnly }

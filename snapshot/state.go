@@ -49,6 +49,7 @@ type state struct {
 	layout   *containerLayout // nil for a directory
 	openTime time.Duration
 	nlpCache nlpCache // the alias automaton, opened on first use
+	cat      catalog  // the engine's view of the tables, made on first query
 }
 
 // table is one open table: its manifest entry, its bytes and its Parquet

@@ -10,6 +10,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/ipc"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
+
+	"github.com/snapdb/snapdb/internal/arrowunits"
 )
 
 // Parquet has no second-resolution timestamps: the writer stores
@@ -54,7 +56,7 @@ func restoreSchema(inferred, origin *arrow.Schema) (*arrow.Schema, []int) {
 	var fix []int
 	for i, f := range fields {
 		o := origin.Field(i)
-		if o.Name != f.Name || arrow.TypeEqual(o.Type, f.Type) || !restorable(f.Type, o.Type) {
+		if o.Name != f.Name || arrow.TypeEqual(o.Type, f.Type) || !arrowunits.Restorable(f.Type, o.Type) {
 			continue
 		}
 		fields[i].Type = o.Type
@@ -65,64 +67,6 @@ func restoreSchema(inferred, origin *arrow.Schema) (*arrow.Schema, []int) {
 	}
 	md := inferred.Metadata()
 	return arrow.NewSchema(fields, &md), fix
-}
-
-// restorable reports whether from and to differ only in timestamp[ms] where
-// to has timestamp[s], at any depth.
-func restorable(from, to arrow.DataType) bool {
-	if from.ID() != to.ID() {
-		return false
-	}
-	if ft, ok := from.(*arrow.TimestampType); ok {
-		tt := to.(*arrow.TimestampType)
-		return ft.TimeZone == tt.TimeZone && (ft.Unit == tt.Unit || ft.Unit == arrow.Millisecond && tt.Unit == arrow.Second)
-	}
-	fn, ok1 := from.(arrow.NestedType)
-	tn, ok2 := to.(arrow.NestedType)
-	if !ok1 || !ok2 {
-		return arrow.TypeEqual(from, to)
-	}
-	ff, tf := fn.Fields(), tn.Fields()
-	if len(ff) != len(tf) {
-		return false
-	}
-	for i := range ff {
-		if !restorable(ff[i].Type, tf[i].Type) {
-			return false
-		}
-	}
-	return true
-}
-
-// restoreData converts data (of a type restorable to to) into to.
-func restoreData(mem memory.Allocator, data arrow.ArrayData, to arrow.DataType) arrow.ArrayData {
-	if tt, ok := to.(*arrow.TimestampType); ok {
-		if data.DataType().(*arrow.TimestampType).Unit == tt.Unit {
-			data.Retain()
-			return data
-		}
-		n := data.Offset() + data.Len()
-		buf := memory.NewResizableBuffer(mem)
-		buf.Resize(n * arrow.Int64SizeBytes)
-		src := arrow.Int64Traits.CastFromBytes(data.Buffers()[1].Bytes())
-		dst := arrow.Int64Traits.CastFromBytes(buf.Bytes())
-		for i := data.Offset(); i < n; i++ {
-			dst[i] = src[i] / 1000
-		}
-		out := array.NewData(to, data.Len(), []*memory.Buffer{data.Buffers()[0], buf}, nil, data.NullN(), data.Offset())
-		buf.Release()
-		return out
-	}
-	nt := to.(arrow.NestedType)
-	children := make([]arrow.ArrayData, len(data.Children()))
-	for i, c := range data.Children() {
-		children[i] = restoreData(mem, c, nt.Fields()[i].Type)
-	}
-	out := array.NewData(to, data.Len(), data.Buffers(), children, data.NullN(), data.Offset())
-	for _, c := range children {
-		c.Release()
-	}
-	return out
 }
 
 // restoringReader wraps a record reader and converts the fixed columns.
@@ -168,7 +112,7 @@ func (r *restoringReader) Next() bool {
 	cols := make([]arrow.Array, rec.NumCols())
 	for i := range cols {
 		if r.fix[i] {
-			d := restoreData(r.mem, rec.Column(i).Data(), r.schema.Field(i).Type)
+			d := arrowunits.RestoreData(r.mem, rec.Column(i).Data(), r.schema.Field(i).Type)
 			cols[i] = array.MakeFromData(d)
 			d.Release()
 		} else {

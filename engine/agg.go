@@ -1,0 +1,501 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// boundRef is an expression already bound to a column of a scope: the
+// output of a grouping key or an aggregate.
+type boundRef struct {
+	idx  int
+	t    typ
+	text string
+}
+
+func (b *boundRef) String() string { return b.text }
+func (*boundRef) node()            {}
+
+// aggSpec is one aggregate call.
+type aggSpec struct {
+	fn       string // count, sum, min, max, avg
+	star     bool
+	distinct bool
+	arg      *bexpr
+	out      typ
+	key      string
+}
+
+// aggPlan is a GROUP BY: its keys and aggregates, bound against the input
+// scope, and the scope of its output (keys, then aggregates).
+type aggPlan struct {
+	in     *scope
+	groups []*bexpr
+	gkeys  []string
+	gtext  []string
+	aggs   []*aggSpec
+	out    *scope
+}
+
+func newAggPlan(in *scope, groups []Expr) (*aggPlan, error) {
+	ag := &aggPlan{in: in, out: &scope{}}
+	for _, g := range groups {
+		if hasAggregate(g) {
+			return nil, errorf(exprPos(g), "aggregates are not allowed in GROUP BY: %s", g)
+		}
+		b, err := in.bind(g)
+		if err != nil {
+			return nil, err
+		}
+		if b.t.k == kOther {
+			return nil, errorf(exprPos(g), "cannot GROUP BY %s of type %s", g, b.t)
+		}
+		ag.groups = append(ag.groups, b)
+		ag.gkeys = append(ag.gkeys, exprKey(b))
+		ag.gtext = append(ag.gtext, g.String())
+		col := column{name: g.String(), t: b.t}
+		if b.op == "col" {
+			col.qual, col.name = in.cols[b.col].qual, in.cols[b.col].name
+		}
+		ag.out.cols = append(ag.out.cols, col)
+	}
+	return ag, nil
+}
+
+// rewrite replaces, in an expression over the input, the grouping keys
+// and aggregates by references to the aggregation's output.
+func (ag *aggPlan) rewrite(e Expr) (Expr, error) {
+	if c, ok := e.(*callExpr); ok && isAggregate(c.op) {
+		return ag.aggregate(c)
+	}
+	if !hasAggregate(e) {
+		if b, err := ag.in.bind(e); err == nil {
+			k := exprKey(b)
+			for i, gk := range ag.gkeys {
+				if gk == k {
+					return &boundRef{idx: i, t: ag.groups[i].t, text: e.String()}, nil
+				}
+			}
+			if b.isConst() {
+				return e, nil
+			}
+		} else if _, isCol := e.(*colExpr); isCol {
+			return nil, err
+		}
+	}
+	switch x := e.(type) {
+	case *colExpr:
+		return nil, errorf(x.pos, "column %s must appear in GROUP BY or be used in an aggregate function", x)
+	case *callExpr:
+		cp := *x
+		cp.args = make([]Expr, len(x.args))
+		for i, a := range x.args {
+			r, err := ag.rewrite(a)
+			if err != nil {
+				return nil, err
+			}
+			cp.args[i] = r
+		}
+		return &cp, nil
+	}
+	return e, nil
+}
+
+func (ag *aggPlan) aggregate(c *callExpr) (Expr, error) {
+	s := &aggSpec{fn: c.op, star: c.star, distinct: c.distinct}
+	if !c.star {
+		if hasAggregate(c.args[0]) {
+			return nil, errorf(c.pos, "aggregates cannot be nested: %s", c)
+		}
+		b, err := ag.in.bind(c.args[0])
+		if err != nil {
+			return nil, err
+		}
+		if b.t.k == kOther {
+			return nil, errorf(c.pos, "%s of type %s is not supported", c, b.t)
+		}
+		s.arg = b
+	}
+	switch s.fn {
+	case "count":
+		s.out = tInt
+	case "sum":
+		switch s.arg.t.k {
+		case kInt, kNull:
+			s.out = typ{k: kDec, prec: 38} // HUGEINT, as DuckDB
+		case kDec:
+			s.out = typ{k: kDec, prec: 38, scale: s.arg.t.scale}
+		case kFloat:
+			s.out = tFloat
+		default:
+			return nil, errorf(c.pos, "sum needs numbers, not %s", s.arg.t)
+		}
+	case "avg":
+		if !s.arg.t.numeric() && s.arg.t.k != kNull {
+			return nil, errorf(c.pos, "avg needs numbers, not %s", s.arg.t)
+		}
+		s.out = tFloat
+	case "min", "max":
+		s.out = s.arg.t
+	}
+	s.key = s.fn + "/" + strconv.FormatBool(s.star) + strconv.FormatBool(s.distinct)
+	if s.arg != nil {
+		s.key += "/" + exprKey(s.arg)
+	}
+	for i, a := range ag.aggs {
+		if a.key == s.key {
+			return &boundRef{idx: len(ag.groups) + i, t: a.out, text: c.String()}, nil
+		}
+	}
+	ag.aggs = append(ag.aggs, s)
+	ag.out.cols = append(ag.out.cols, column{name: c.String(), t: s.out})
+	return &boundRef{idx: len(ag.groups) + len(ag.aggs) - 1, t: s.out, text: c.String()}, nil
+}
+
+// aggIter runs an aggPlan: it reads its whole input, then returns one
+// row per group (one row with no GROUP BY, even over no rows).
+type aggIter struct {
+	in   iter
+	plan *aggPlan
+	mem  memory.Allocator
+	ctx  context.Context
+	done bool
+}
+
+func (a *aggIter) release() { a.in.release() }
+
+func (a *aggIter) next() (arrow.RecordBatch, error) {
+	if a.done {
+		return nil, nil
+	}
+	a.done = true
+	p := a.plan
+	st := newAggState(p, a.mem)
+	defer st.release()
+	for {
+		if err := a.ctx.Err(); err != nil {
+			return nil, err
+		}
+		rec, err := a.in.next()
+		if err != nil {
+			return nil, err
+		}
+		if rec == nil {
+			break
+		}
+		err = st.add(rec)
+		rec.Release()
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(p.groups) == 0 && st.ngroups == 0 {
+		st.ngroups = 1
+		st.grow(1)
+	}
+	return st.result()
+}
+
+// aggState accumulates groups.
+type aggState struct {
+	p        *aggPlan
+	mem      memory.Allocator
+	ngroups  int
+	ids      map[string]int32
+	intIDs   map[int64]int32 // one integer key
+	nullID   int32           // the group of a NULL single key, or -1
+	keyBlds  []array.Builder
+	accs     []*accum
+	buf      []byte
+	gid      []int32
+	distinct []map[string]struct{}
+}
+
+// accum holds one aggregate's per-group values.
+type accum struct {
+	s     *aggSpec
+	count []int64
+	has   []bool
+	i     []int64
+	f     []float64
+	d     []decimal128.Num
+	str   []string
+	b     []bool
+}
+
+func newAggState(p *aggPlan, mem memory.Allocator) *aggState {
+	st := &aggState{p: p, mem: mem, ids: map[string]int32{}, nullID: -1}
+	if len(p.groups) == 1 && (p.groups[0].t.k == kInt || p.groups[0].t.k == kDate || p.groups[0].t.k == kTs) {
+		st.intIDs = map[int64]int32{}
+	}
+	for _, g := range p.groups {
+		st.keyBlds = append(st.keyBlds, array.NewBuilder(mem, g.t.arrow()))
+	}
+	for _, s := range p.aggs {
+		st.accs = append(st.accs, &accum{s: s})
+		if s.distinct {
+			st.distinct = append(st.distinct, map[string]struct{}{})
+		} else {
+			st.distinct = append(st.distinct, nil)
+		}
+	}
+	return st
+}
+
+func (st *aggState) release() {
+	for _, b := range st.keyBlds {
+		b.Release()
+	}
+}
+
+func (st *aggState) grow(n int) {
+	for _, a := range st.accs {
+		for len(a.count) < n {
+			a.count = append(a.count, 0)
+			a.has = append(a.has, false)
+			switch {
+			case a.s.fn == "count":
+			case a.s.fn == "sum" && a.s.out.k == kFloat, a.s.fn == "avg" && a.s.arg.t.k == kFloat:
+				a.f = append(a.f, 0)
+			case a.s.fn == "sum", a.s.fn == "avg":
+				a.d = append(a.d, decimal128.Num{})
+			default: // min, max
+				switch a.s.arg.t.k {
+				case kInt, kDate, kTs:
+					a.i = append(a.i, 0)
+				case kFloat:
+					a.f = append(a.f, 0)
+				case kDec:
+					a.d = append(a.d, decimal128.Num{})
+				case kStr:
+					a.str = append(a.str, "")
+				case kBool:
+					a.b = append(a.b, false)
+				}
+			}
+		}
+	}
+}
+
+// add folds one batch into the groups.
+func (st *aggState) add(rec arrow.RecordBatch) error {
+	n := int(rec.NumRows())
+	ec := newEvalCtx(rec.Columns(), n)
+	keys := make([]*vec, len(st.p.groups))
+	for i, g := range st.p.groups {
+		v, err := ec.eval(g)
+		if err != nil {
+			return err
+		}
+		keys[i] = v
+	}
+	if cap(st.gid) < n {
+		st.gid = make([]int32, n)
+	}
+	gid := st.gid[:n]
+	switch {
+	case len(keys) == 0:
+		if st.ngroups == 0 {
+			st.ngroups = 1
+			st.grow(1)
+		}
+		for r := range gid {
+			gid[r] = 0
+		}
+	case st.intIDs != nil:
+		k := keys[0]
+		for r := 0; r < n; r++ {
+			if k.isNull(r) {
+				if st.nullID < 0 {
+					st.nullID = st.newGroup(keys, r)
+				}
+				gid[r] = st.nullID
+				continue
+			}
+			x := k.i[k.at(r)]
+			id, ok := st.intIDs[x]
+			if !ok {
+				id = st.newGroup(keys, r)
+				st.intIDs[x] = id
+			}
+			gid[r] = id
+		}
+	default:
+		for r := 0; r < n; r++ {
+			st.buf = st.buf[:0]
+			for _, k := range keys {
+				st.buf = appendKey(st.buf, k, r)
+			}
+			id, ok := st.ids[string(st.buf)]
+			if !ok {
+				id = st.newGroup(keys, r)
+				st.ids[string(st.buf)] = id
+			}
+			gid[r] = id
+		}
+	}
+	for ai, a := range st.accs {
+		var v *vec
+		if a.s.arg != nil {
+			var err error
+			if v, err = ec.eval(a.s.arg); err != nil {
+				return err
+			}
+		}
+		if err := st.update(ai, a, v, gid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (st *aggState) newGroup(keys []*vec, r int) int32 {
+	for i, k := range keys {
+		k.appendTo(st.keyBlds[i], r)
+	}
+	st.ngroups++
+	st.grow(st.ngroups)
+	return int32(st.ngroups - 1)
+}
+
+func (st *aggState) update(ai int, a *accum, v *vec, gid []int32) error {
+	s := a.s
+	if s.star {
+		for _, g := range gid {
+			a.count[g]++
+		}
+		return nil
+	}
+	for r, g := range gid {
+		if v.isNull(r) {
+			continue
+		}
+		if s.distinct {
+			st.buf = st.buf[:0]
+			st.buf = append(st.buf, byte(g), byte(g>>8), byte(g>>16), byte(g>>24))
+			st.buf = appendKey(st.buf, v, r)
+			set := st.distinct[ai]
+			if _, seen := set[string(st.buf)]; seen {
+				continue
+			}
+			set[string(st.buf)] = struct{}{}
+		}
+		x := v.at(r)
+		first := !a.has[g]
+		a.has[g] = true
+		a.count[g]++
+		switch s.fn {
+		case "count":
+		case "sum", "avg":
+			switch v.t.k {
+			case kFloat:
+				a.f[g] += v.f[x]
+			case kInt:
+				a.d[g] = a.d[g].Add(decimal128.FromI64(v.i[x]))
+			case kDec:
+				a.d[g] = a.d[g].Add(v.d[x])
+				if !a.d[g].FitsInPrecision(38) {
+					return fmt.Errorf("%s: DECIMAL overflow in sum", s.fn)
+				}
+			}
+		case "min", "max":
+			less := s.fn == "min"
+			switch v.t.k {
+			case kInt, kDate, kTs:
+				if c := intCmp(v.i[x], a.i[g]); first || (c < 0) == less && c != 0 {
+					a.i[g] = v.i[x]
+				}
+			case kFloat:
+				if c := floatCmp(v.f[x], a.f[g]); first || (c < 0) == less && c != 0 {
+					a.f[g] = v.f[x]
+				}
+			case kDec:
+				if c := v.d[x].Cmp(a.d[g]); first || (c < 0) == less && c != 0 {
+					a.d[g] = v.d[x]
+				}
+			case kStr:
+				if c := strings.Compare(v.s[x], a.str[g]); first || (c < 0) == less && c != 0 {
+					a.str[g] = strings.Clone(v.s[x])
+				}
+			case kBool:
+				if c := boolCmp(v.b[x], a.b[g]); first || (c < 0) == less && c != 0 {
+					a.b[g] = v.b[x]
+				}
+			}
+		}
+	}
+	return nil
+}
+
+func (st *aggState) result() (arrow.RecordBatch, error) {
+	p := st.p
+	n := st.ngroups
+	cols := make([]arrow.Array, 0, len(p.out.cols))
+	fields := make([]arrow.Field, 0, len(p.out.cols))
+	for i, b := range st.keyBlds {
+		a := b.NewArray()
+		if a.Len() != n { // the one group of a global aggregate
+			a.Release()
+			a = array.MakeArrayOfNull(st.mem, p.groups[i].t.arrow(), n)
+		}
+		cols = append(cols, a)
+	}
+	for _, a := range st.accs {
+		v := newVec(a.s.out, n, true)
+		for g := 0; g < n; g++ {
+			switch {
+			case a.s.fn == "count":
+				v.i[g] = a.count[g]
+			case !a.has[g]:
+				v.null[g] = true
+			case a.s.fn == "avg":
+				var sum float64
+				switch a.s.arg.t.k {
+				case kFloat:
+					sum = a.f[g]
+				case kDec:
+					sum = a.d[g].ToFloat64(a.s.arg.t.scale)
+				default:
+					sum = a.d[g].ToFloat64(0)
+				}
+				v.f[g] = sum / float64(a.count[g])
+			case a.s.fn == "sum":
+				if a.s.out.k == kFloat {
+					v.f[g] = a.f[g]
+				} else {
+					if !a.d[g].FitsInPrecision(38) {
+						return nil, fmt.Errorf("sum: result does not fit DECIMAL(38)")
+					}
+					v.d[g] = a.d[g]
+				}
+			default:
+				switch a.s.out.k {
+				case kInt, kDate, kTs:
+					v.i[g] = a.i[g]
+				case kFloat:
+					v.f[g] = a.f[g]
+				case kDec:
+					v.d[g] = a.d[g]
+				case kStr:
+					v.s[g] = a.str[g]
+				case kBool:
+					v.b[g] = a.b[g]
+				}
+			}
+		}
+		cols = append(cols, v.toArrow(st.mem))
+	}
+	for i, c := range p.out.cols {
+		fields = append(fields, arrow.Field{Name: c.name, Type: cols[i].DataType(), Nullable: true})
+	}
+	rec := array.NewRecordBatch(arrow.NewSchema(fields, nil), cols, int64(n))
+	releaseAll(cols)
+	return rec, nil
+}

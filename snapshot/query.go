@@ -1,0 +1,80 @@
+package snapshot
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/snapdb/snapdb/engine"
+	"github.com/snapdb/snapdb/engine/sqlparse"
+)
+
+// catalog is the state's tables as the engine sees them, made on first
+// query: the footers parsed at Open are shared, statistics and page
+// indexes are decoded once per state and reused by every query.
+type catalog struct {
+	once   sync.Once
+	tables engine.MapCatalog
+	err    error
+}
+
+func (s *state) engineCatalog() (engine.Catalog, error) {
+	s.cat.once.Do(func() {
+		m := engine.MapCatalog{}
+		for name, t := range s.tables {
+			et, err := engine.NewTable(name, t.r, t.footer, t.schema)
+			if err != nil {
+				s.cat.err = &Error{Op: "query", Path: s.path, Table: name, Err: err}
+				return
+			}
+			m[name] = et
+		}
+		s.cat.tables = m
+	})
+	return s.cat.tables, s.cat.err
+}
+
+// QueryOptions tune DB.QueryContext.
+type QueryOptions = engine.QueryOptions
+
+// Query runs one read-only SQL statement (the subset documented in
+// engine.Query) and returns its rows as Arrow record batches. args bind
+// $1…$n or ? in order. A statement that would write (INSERT, UPDATE,
+// DELETE, CREATE, DROP, ALTER, COPY, ATTACH, …) returns a *ReadOnlyError.
+// The reader keeps the snapshot it reads open until it is released, so a
+// Load during the query does not disturb it.
+func (db *DB) Query(ctx context.Context, sql string, args ...any) (array.RecordReader, error) {
+	return db.QueryWith(ctx, nil, sql, args...)
+}
+
+// QueryWith is Query with options (parallelism, batch size, allocator).
+func (db *DB) QueryWith(ctx context.Context, opts *QueryOptions, sql string, args ...any) (array.RecordReader, error) {
+	s, err := db.acquire("query")
+	if err != nil {
+		return nil, err
+	}
+	cat, err := s.engineCatalog()
+	if err != nil {
+		s.release()
+		return nil, err
+	}
+	var o QueryOptions
+	if opts != nil {
+		o = *opts
+	}
+	if o.Mem == nil {
+		o.Mem = db.opts.Mem
+	}
+	rr, err := engine.Query(ctx, cat, sql, args, &o)
+	if err != nil {
+		s.release()
+		var ro *sqlparse.ReadOnlyError
+		if errors.As(err, &ro) {
+			return nil, &ReadOnlyError{Op: ro.Statement}
+		}
+		return nil, err
+	}
+	return &pinnedReader{RecordReader: rr, s: s}, nil
+}
