@@ -11,6 +11,8 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/snapdb/snapdb/engine"
+	"github.com/snapdb/snapdb/engine/sqlparse"
 	"github.com/snapdb/snapdb/snapshot"
 )
 
@@ -28,11 +30,13 @@ const (
 	kindIO        = "io"
 	kindIntegrity = "integrity"
 	kindReadOnly  = "read-only"
+	kindQuery     = "query"
 )
 
 const exitStatusDoc = `Exit status:
   0  success
-  1  usage error: bad flags or arguments, unknown command
+  1  usage error: bad flags or arguments, unknown command, or a query that
+     cannot run as written (syntax, unknown table or column, types)
   2  not a snapshot, I/O error, or any other failed operation
      (including a write refused by a read-only snapshot)
   3  integrity failure: a file is missing, or its size, row count or hash
@@ -40,7 +44,7 @@ const exitStatusDoc = `Exit status:
 
 With --json, stdout holds exactly one JSON document: the command's result,
 or on failure
-  {"error": {"code": N, "kind": "usage|io|integrity|read-only", "message": "..."}}
+  {"error": {"code": N, "kind": "usage|query|io|integrity|read-only", "message": "..."}}
 (an integrity failure adds "mismatches"); the message is also written to
 stderr. Without --json, errors go to stderr as "snapdb: <message>".`
 
@@ -82,6 +86,8 @@ func classify(err error) (code int, kind string) {
 		return exitIntegrity, kindIntegrity
 	case errors.Is(err, snapshot.ErrReadOnly):
 		return exitIO, kindReadOnly
+	case errors.As(err, new(*sqlparse.SyntaxError)) || errors.As(err, new(*engine.Error)):
+		return exitUsage, kindQuery
 	case errors.As(err, &ce):
 		return exitIO, kindIO
 	}
@@ -112,7 +118,7 @@ func reportError(err error, cmdPath string, asJSON bool, stdout, stderr io.Write
 	code, kind := classify(err)
 	msg := message(err)
 	fmt.Fprintf(stderr, "snapdb: %s\n", msg)
-	if code == exitUsage && cmdPath != "" {
+	if kind == kindUsage && cmdPath != "" {
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", cmdPath)
 	}
 	if !asJSON {

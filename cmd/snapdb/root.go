@@ -91,6 +91,7 @@ Parquet tables and a manifest.json that pins every file by its hash.
 		newRestoreCmd(a),
 		newExportCmd(a),
 		newNLPCmd(a),
+		newQueryCmd(a),
 	)
 	return root
 }
