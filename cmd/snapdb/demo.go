@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -44,6 +45,98 @@ type demoResult struct {
 	NLP      *snapshot.NLPBuild `json:"nlp,omitempty"`
 	Text     string             `json:"text"`
 	Mentions []nlp.Mention      `json:"mentions"`
+	// A few SQL queries run against the snapshot.
+	Queries []demoQuery `json:"queries"`
+}
+
+// demoQuery is one query demo runs, with its result.
+type demoQuery struct {
+	Title   string   `json:"title"`
+	SQL     string   `json:"sql"`
+	Columns []string `json:"columns"`
+	Rows    [][]any  `json:"rows"`
+	Seconds float64  `json:"seconds"`
+}
+
+// demoQueries are run by demo: a group-by, joins, a left join.
+var demoQueries = []struct{ title, sql string }{
+	{"genes per chromosome", `SELECT chrom, count(*) AS genes, max("end" - start) AS longest, avg(score) AS mean_score
+FROM genes GROUP BY chrom ORDER BY genes DESC, chrom LIMIT 5`},
+	{"diseases with the most exposure records", `SELECT d.name AS disease, count(*) AS records, count(DISTINCT x.chemical_id) AS chemicals
+FROM exposures x JOIN diseases d ON x.disease_id = d.entity_id
+GROUP BY d.name ORDER BY records DESC, disease LIMIT 5`},
+	{"heavy chemicals and how often they were observed", `SELECT c.name, c.formula, count(x.id) AS records
+FROM chemicals c LEFT JOIN exposures x ON x.chemical_id = c.entity_id
+WHERE c.molecular_weight > 600 GROUP BY c.name, c.formula ORDER BY records DESC, c.name LIMIT 5`},
+}
+
+// runDemoQueries runs demoQueries against db.
+func runDemoQueries(ctx context.Context, db *snapshot.DB) ([]demoQuery, error) {
+	var out []demoQuery
+	for _, q := range demoQueries {
+		start := time.Now()
+		rr, err := db.Query(ctx, q.sql)
+		if err != nil {
+			return nil, fmt.Errorf("demo query %q: %w", q.title, err)
+		}
+		dq := demoQuery{Title: q.title, SQL: q.sql, Rows: [][]any{}}
+		for _, f := range rr.Schema().Fields() {
+			dq.Columns = append(dq.Columns, f.Name)
+		}
+		for rr.Next() {
+			rec := rr.RecordBatch()
+			for r := 0; r < int(rec.NumRows()); r++ {
+				row := make([]any, rec.NumCols())
+				for c := range row {
+					row[c] = cellJSON(rec.Column(c), r)
+				}
+				dq.Rows = append(dq.Rows, row)
+			}
+		}
+		err = rr.Err()
+		rr.Release()
+		if err != nil {
+			return nil, fmt.Errorf("demo query %q: %w", q.title, err)
+		}
+		dq.Seconds = time.Since(start).Seconds()
+		out = append(out, dq)
+	}
+	return out, nil
+}
+
+// printDemoQueries prints each query and its rows.
+func printDemoQueries(w io.Writer, path string, qs []demoQuery) error {
+	for _, q := range qs {
+		fmt.Fprintf(w, "\n%s (%s; snapdb query %s \"…\"):\n\n", q.Title, formatDuration(time.Duration(q.Seconds*float64(time.Second))), path)
+		for _, l := range strings.Split(q.SQL, "\n") {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+		fmt.Fprintln(w)
+		rows := make([][]string, len(q.Rows))
+		align := strings.Repeat("l", len(q.Columns))
+		for i, r := range q.Rows {
+			rows[i] = make([]string, len(r))
+			for c, v := range r {
+				switch v := v.(type) {
+				case nil:
+					rows[i][c] = "NULL"
+				case json.Number:
+					f, _ := v.Float64()
+					rows[i][c] = strconv.FormatFloat(f, 'f', 2, 64)
+					align = align[:c] + "r" + align[c+1:]
+				case string:
+					rows[i][c] = v
+				default:
+					rows[i][c] = fmt.Sprint(v)
+					align = align[:c] + "r" + align[c+1:]
+				}
+			}
+		}
+		if err := printTable(w, q.Columns, align, rows); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 type demoFlags struct {
@@ -146,6 +239,9 @@ func (a *app) demo(cmd *cobra.Command, f demoFlags) error {
 	}
 	res.Text = demo.SampleText(&demo.Options{Seed: f.seed, Scale: f.scale}, 400)
 	if res.Mentions, err = db.Match(res.Text); err != nil {
+		return err
+	}
+	if res.Queries, err = runDemoQueries(ctx, db); err != nil {
 		return err
 	}
 	if a.json {
@@ -416,7 +512,10 @@ func printDemo(w io.Writer, res demoResult, f demoFlags, writeTime, openTime tim
 		return err
 	}
 	fmt.Fprintf(w, "\nmatching a paragraph against the snapshot (snapdb nlp match %s TEXT):\n\n%s\n\n", in.Path, wrap(res.Text, 78))
-	return printMentions(w, res.Mentions)
+	if err := printMentions(w, res.Mentions); err != nil {
+		return err
+	}
+	return printDemoQueries(w, in.Path, res.Queries)
 }
 
 func nlpLine(b *snapshot.NLPBuild) string {

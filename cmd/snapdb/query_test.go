@@ -138,3 +138,17 @@ func TestQueryErrorsCLI(t *testing.T) {
 		t.Errorf("a failed query left %v", m)
 	}
 }
+
+func TestDemoRunsQueries(t *testing.T) {
+	_, out := makeDemo(t, "--json")
+	var res demoResult
+	decodeJSON(t, "demo --json", out, &res)
+	if len(res.Queries) != len(demoQueries) {
+		t.Fatalf("demo ran %d queries, want %d", len(res.Queries), len(demoQueries))
+	}
+	for _, q := range res.Queries {
+		if len(q.Rows) == 0 || len(q.Columns) < 3 {
+			t.Errorf("demo query %q: %d rows, columns %v", q.Title, len(q.Rows), q.Columns)
+		}
+	}
+}
