@@ -281,13 +281,26 @@ func writeBare(b *strings.Builder, e Expr) {
 		p := precOf(e)
 		if p == precNone {
 			writeExpr(b, e.L, precPrimary)
-		} else {
-			writeExpr(b, e.L, p)
+			b.WriteString(" " + e.Op + " ")
+			writeExpr(b, e.R, precPrimary)
+			return
 		}
-		b.WriteString(" ")
-		b.WriteString(e.Op)
-		b.WriteString(" ")
-		writeExpr(b, e.R, min(p+1, precPrimary))
+		// Walk the left spine of a chain of operators of one precedence
+		// (a + b - c + …) iteratively: such chains can be as long as the
+		// statement, and are not limited by maxDepth.
+		spine := []*Binary{e}
+		for {
+			l, ok := spine[len(spine)-1].L.(*Binary)
+			if !ok || precOf(l) != p {
+				break
+			}
+			spine = append(spine, l)
+		}
+		writeExpr(b, spine[len(spine)-1].L, p)
+		for i := len(spine) - 1; i >= 0; i-- {
+			b.WriteString(" " + spine[i].Op + " ")
+			writeExpr(b, spine[i].R, p+1)
+		}
 	case *Between:
 		writeExpr(b, e.X, precCmp)
 		if e.Not {

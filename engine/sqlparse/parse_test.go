@@ -660,3 +660,20 @@ func TestLinear(t *testing.T) {
 		t.Errorf("parsing is not linear: %v for %d bytes, %v for %d bytes", ts, len(small), tb, len(big))
 	}
 }
+
+// TestHugeChain prints a chain far longer than any nesting limit: printing
+// walks it without recursion.
+func TestHugeChain(t *testing.T) {
+	if testing.Short() {
+		t.Skip("large input")
+	}
+	const n = 1_000_000
+	sql := "SELECT a" + strings.Repeat(" + a", n)
+	s, err := Parse(sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := s.String(); got != sql {
+		t.Errorf("String() differs from the input (%d vs %d bytes)", len(got), len(sql))
+	}
+}

@@ -87,8 +87,8 @@ func withError(sql string) error {
 
 // parser is a recursive-descent parser over the tokens of one statement. It
 // reports errors by panicking with a *SyntaxError, which Parse recovers.
-// Tokens are lexed on demand, so memory stays proportional to the nesting
-// depth rather than to the statement's length.
+// Tokens are lexed on demand (with at most three of lookahead), so they never
+// all sit in memory at once.
 type parser struct {
 	lx    lexer
 	buf   []token // lookahead: buf[0] is the current token
