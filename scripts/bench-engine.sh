@@ -69,6 +69,8 @@ qs = json.load(open(os.path.join(work, "queries.json")))
 ours = {q["name"]: q for q in json.load(open(os.path.join(work, "ours.json"))).get("queries", [])}
 duck_run = json.load(open(os.path.join(work, "duck.json")))
 duck = {q["name"]: q for q in duck_run["queries"]}
+def fmt(v):
+    return f"{v:.0f}" if v >= 100 else f"{v:.1f}" if v >= 1 else f"{v:.3f}"
 def rss(name):
     for line in open(os.path.join(work, name)):
         if "Maximum resident set size" in line:
@@ -86,14 +88,14 @@ for q in qs:
         om, ratio, verdict = "error", "", ""
         note = o["error"][:80]
     else:
-        om = f"{o['best_ms']:.1f}"
-        r = o["best_ms"] / d["best_ms"]
+        om = fmt(o["best_ms"])
+        r = o["best_ms"] / max(d["best_ms"], 1e-6)
         ratio = f"{r:.2f}"
         verdict = "ok" if r <= q["target"] else "MISS"
         misses += verdict == "MISS"
         if o["rows"] != d["rows"]:
             note = f"ROW COUNTS DIFFER: ours {o['rows']}, DuckDB {d['rows']}"
-    print(f"{q['name']:<32} {om:>10} {d['best_ms']:>10.1f} {ratio:>10} {'≤ %.1f' % q['target']:>8}  {d['rows']:,} {verdict} {note}")
+    print(f"{q['name']:<32} {om:>10} {fmt(d['best_ms']):>10} {ratio:>10} {'≤ %.1f' % q['target']:>8}  {d['rows']:,} {verdict} {note}")
 print(f"\npeak RSS over the run: ours {rss('ours.time') if ours else '-'}, DuckDB {rss('duck.time')}")
 if misses:
     print(f"{misses} ratio(s) above target")

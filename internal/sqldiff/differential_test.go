@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,8 @@ import (
 //	SNAPDB_SQLDIFF_QUERIES=2000   more queries (default 600)
 //	SNAPDB_SQLDIFF_REPORT=FILE    write every mismatch in full to FILE
 //	SNAPDB_SKIP_DUCKDB=1          skip when DuckDB cannot be installed
+//	SNAPDB_SQLDIFF_MAX_MISMATCHES=N  pass with up to N mismatches (still
+//	                              reported), while known ones are fixed
 func TestDuckDBDifferential(t *testing.T) {
 	py := needPython(t)
 	ds, path, files := fixture(t)
@@ -50,15 +53,27 @@ func TestDuckDBDifferential(t *testing.T) {
 // the next 175 on a line each) and its summary.
 func reportTo(t *testing.T, rep *Report) {
 	t.Helper()
+	allow := 0
+	if s := os.Getenv("SNAPDB_SQLDIFF_MAX_MISMATCHES"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			t.Fatalf("SNAPDB_SQLDIFF_MAX_MISMATCHES=%q: want a count", s)
+		}
+		allow = n
+	}
+	report := t.Error
+	if len(rep.Mismatches) <= allow {
+		report = t.Log
+	}
 	var full strings.Builder
 	for i := range rep.Mismatches {
 		m := &rep.Mismatches[i]
 		full.WriteString(m.Describe() + "\n")
 		switch {
 		case i < 25:
-			t.Error(m.Describe())
+			report(m.Describe())
 		case i < 200:
-			t.Error(m.Short())
+			report(m.Short())
 		}
 	}
 	for i := range rep.BothFailed {
@@ -71,9 +86,9 @@ func reportTo(t *testing.T, rep *Report) {
 			t.Error(err)
 		}
 	}
-	if len(rep.Mismatches) > 0 {
-		t.Errorf("DuckDB differential: %s", rep.Summary())
-	} else {
+	if len(rep.Mismatches) <= allow {
 		t.Logf("DuckDB differential: %s", rep.Summary())
+	} else {
+		t.Errorf("DuckDB differential: %s", rep.Summary())
 	}
 }

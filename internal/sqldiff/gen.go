@@ -522,6 +522,7 @@ func (g *gen) cast(q string) string {
 	case 18:
 		return "CAST(" + c("b") + " AS INTEGER)"
 	}
+	g.tag("cast-real")
 	return "CAST(" + c("a64") + " AS REAL)"
 }
 
@@ -1003,11 +1004,12 @@ func (g *gen) unsignedQuery() Query {
 func (g *gen) emptyQuery() Query {
 	g.begin()
 	g.tag("empty")
+	// Each is fully ordered: no rows, one row, or ORDER BY a.id.
 	return g.finish("empty", g.pick(
 		"SELECT * FROM empty_t WHERE "+g.pred(g.ds.Table("empty_t"), "", 1),
 		"SELECT COUNT(*), SUM(v), MIN(s), MAX(id), AVG(v) FROM empty_t",
 		"SELECT s, COUNT(*) FROM empty_t GROUP BY s",
-		"SELECT a.id, e.v FROM allt a LEFT JOIN empty_t e ON a.id = e.id WHERE a.id < 10",
+		"SELECT a.id, e.v FROM allt a LEFT JOIN empty_t e ON a.id = e.id WHERE a.id < 10 ORDER BY a.id",
 		"SELECT a.id FROM allt a JOIN empty_t e ON a.id = e.id",
 	), true)
 }
@@ -1047,6 +1049,20 @@ func (g *gen) fixed() []Query {
 	q("timestamps", "SELECT id, ts, tsn, CAST(tsn AS DATE), d FROM allt WHERE ts >= TIMESTAMP '1969-12-31 23:59:59' AND ts < TIMESTAMP '1970-01-01 00:00:01' ORDER BY id", true)
 	q("decimals", "SELECT SUM(dec1), SUM(dec2), MIN(dec2), MAX(dec2), MIN(dec1), MAX(dec1) FROM allt", true)
 	q("division", "SELECT id, a32 / 7, a64 / 2, f64 / 4, a16 / 3 FROM allt ORDER BY id", true)
+	for _, sql := range []string{
+		"SELECT 1 + 2, 7 / 2, -7 % 3, 2 * 3.5, 1.5 + 1.25, -(4)",
+		"SELECT NULL = NULL, NULL IS NULL, 1 IN (2, NULL), 1 NOT IN (2, NULL), 2 IN (2, NULL), NOT (NULL AND FALSE), NULL OR TRUE",
+		"SELECT LENGTH('🧬é'), SUBSTR('Ωμέγα', 2, 3), UPPER('école'), LOWER('ÆRØ'), 'a' || 'β', LENGTH('')",
+		"SELECT CAST(2.5 AS INTEGER), CAST(-2.5 AS INTEGER), CAST(3.7 AS BIGINT), CAST('42' AS INTEGER), CAST(42 AS VARCHAR)",
+		"SELECT COALESCE(NULL, 2), COALESCE(NULL, NULL, 'x'), CASE WHEN NULL THEN 1 ELSE 2 END, CASE 1 WHEN 1 THEN 'a' END",
+		"SELECT 'a' < 'b', 'B' < 'a', 'é' > 'z', DATE '2020-02-29' > DATE '2020-02-28', TIMESTAMP '2020-01-01 00:00:00.5' < TIMESTAMP '2020-01-01 00:00:01'",
+		"SELECT DATE '1969-12-31', TIMESTAMP '1969-12-31 23:59:59.999999', CAST(TIMESTAMP '2021-03-04 05:06:07' AS DATE), CAST(DATE '2000-02-29' AS TIMESTAMP)",
+		"SELECT 'abc' LIKE 'a%', 'abc' LIKE '_b_', 'abc' LIKE 'A%', 'café' LIKE 'caf_', '' LIKE '%', 'a' NOT LIKE '%a'",
+		"SELECT 9223372036854775807, -9223372036854775807 - 1, 12345678901234567890.123, 0.1 + 0.2, 1e3",
+		"SELECT 5 BETWEEN 1 AND 10, 5 NOT BETWEEN 6 AND 10, NULL BETWEEN 1 AND 2, 'm' BETWEEN 'a' AND 'z'",
+	} {
+		q("constant", sql, true)
+	}
 	for _, sql := range ExpectedErrors {
 		q("error", sql, false)
 		out[len(out)-1].ExpectError = true
