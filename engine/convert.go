@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"strings"
 	"time"
@@ -46,13 +47,28 @@ func (c *converter) conv(e sqlparse.Expr) (Expr, error) {
 			if l, ok := x.(*litExpr); ok && !l.v.isNull(0) {
 				// Fold -literal so that -9223372036854775808 is a BIGINT.
 				switch l.v.t.k {
+				case kInt:
+					if l.v.i[0] != math.MinInt64 {
+						v := *l.v
+						v.i = []int64{-l.v.i[0]}
+						return &litExpr{pos: e.Pos, v: &v}, nil
+					}
 				case kFloat:
 					v := *l.v
 					v.f = []float64{-l.v.f[0]}
 					return &litExpr{pos: e.Pos, v: &v}, nil
 				case kDec:
+					n := l.v.d[0].Negate()
+					// -9223372036854775808 is the one BIGINT written with
+					// a digit string beyond BIGINT.
+					if l.v.t.scale == 0 && n.BigInt().IsInt64() && !strings.Contains(l.text, ".") {
+						v := newVec(tInt, 1, false)
+						v.konst = true
+						v.i[0] = n.BigInt().Int64()
+						return &litExpr{pos: e.Pos, v: v}, nil
+					}
 					v := *l.v
-					v.d = []decimal128.Num{l.v.d[0].Negate()}
+					v.d = []decimal128.Num{n}
 					return &litExpr{pos: e.Pos, v: &v}, nil
 				}
 			}
@@ -217,6 +233,7 @@ func (c *converter) literal(e *sqlparse.Literal) (Expr, error) {
 		if ok {
 			set(t)
 			v.d[0] = d
+			return &litExpr{pos: e.Pos, v: v, text: e.Text}, nil
 		} else {
 			var f float64
 			if _, err := fmt.Sscan(e.Text, &f); err != nil {

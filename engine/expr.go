@@ -29,8 +29,9 @@ type colExpr struct {
 }
 
 type litExpr struct {
-	pos sqlparse.Pos
-	v   *vec // constant
+	pos  sqlparse.Pos
+	v    *vec   // constant
+	text string // a numeric literal as written
 	// untyped marks a string literal that may take the type of the other
 	// side of a comparison ('2024-01-01' against a DATE column).
 	untyped bool

@@ -125,6 +125,7 @@ func TestQueries(t *testing.T) {
 		{"SELECT sum(id) FROM people WHERE id > 100", "NULL\n"},
 		{"SELECT count(*) FROM people WHERE id > 100", "0\n"},
 		{"SELECT id FROM people LIMIT 0", ""},
+		{"SELECT -9223372036854775808, -5, -1.5, 9223372036854775808", "-9223372036854775808|-5|-1.5|9223372036854775808\n"},
 	} {
 		var args []any
 		if strings.Contains(tc.sql, "$1") {

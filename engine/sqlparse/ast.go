@@ -82,7 +82,7 @@ type NullsOrder int
 
 // The NULL orderings.
 const (
-	NullsDefault NullsOrder = iota // NULLS LAST for ASC, NULLS FIRST for DESC (as DuckDB and PostgreSQL)
+	NullsDefault NullsOrder = iota // the engine puts NULLs last, as DuckDB does
 	NullsFirst
 	NullsLast
 )

@@ -2,9 +2,9 @@ package sqlparse
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
-	"time"
 )
 
 // parseTests are whole statements and the AST they parse to (positions
@@ -620,44 +620,36 @@ func TestDepthLimit(t *testing.T) {
 	}
 }
 
-// TestLinear checks that parsing time grows about linearly with the input.
-func TestLinear(t *testing.T) {
-	if testing.Short() {
-		t.Skip("timing")
-	}
+// BenchmarkParse parses statements of 2,000 and 20,000 select items; the
+// time per byte should stay flat (parsing is linear). A benchmark, not a
+// timed test: timings are not asserted.
+func BenchmarkParse(b *testing.B) {
 	gen := func(n int) string {
-		var b strings.Builder
-		b.WriteString("SELECT ")
+		var sb strings.Builder
+		sb.WriteString("SELECT ")
 		for i := range n {
 			if i > 0 {
-				b.WriteString(", ")
+				sb.WriteString(", ")
 			}
-			b.WriteString("CASE WHEN a.x IN (1, 2, 'three') AND b LIKE 'x%' THEN lower(c) || 'it''s' ELSE CAST(d AS INT) END AS c")
+			sb.WriteString("CASE WHEN a.x IN (1, 2, 'three') AND b LIKE 'x%' THEN lower(c) || 'it''s' ELSE CAST(d AS INT) END AS c")
 		}
-		b.WriteString(" FROM t a WHERE ")
+		sb.WriteString(" FROM t a WHERE ")
 		for range n {
-			b.WriteString("(x = $1 OR y BETWEEN 1 AND 2) AND ")
+			sb.WriteString("(x = $1 OR y BETWEEN 1 AND 2) AND ")
 		}
-		b.WriteString("TRUE")
-		return b.String()
+		sb.WriteString("TRUE")
+		return sb.String()
 	}
-	measure := func(sql string) time.Duration {
-		best := time.Duration(1 << 62)
-		for range 3 {
-			start := time.Now()
-			if _, err := Parse(sql); err != nil {
-				t.Fatal(err)
+	for _, n := range []int{2_000, 20_000} {
+		sql := gen(n)
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			b.SetBytes(int64(len(sql)))
+			for b.Loop() {
+				if _, err := Parse(sql); err != nil {
+					b.Fatal(err)
+				}
 			}
-			best = min(best, time.Since(start))
-		}
-		return best
-	}
-	small, big := gen(2_000), gen(20_000)
-	ts, tb := measure(small), measure(big)
-	t.Logf("%d bytes: %v; %d bytes: %v", len(small), ts, len(big), tb)
-	// 10× the input; allow generous noise on a shared machine.
-	if tb > 40*ts+50*time.Millisecond {
-		t.Errorf("parsing is not linear: %v for %d bytes, %v for %d bytes", ts, len(small), tb, len(big))
+		})
 	}
 }
 
