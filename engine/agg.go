@@ -461,9 +461,9 @@ func (st *aggState) result() (arrow.RecordBatch, error) {
 				case kFloat:
 					sum = a.f[g]
 				case kDec:
-					sum = a.d[g].ToFloat64(a.s.arg.t.scale)
+					sum = decToFloat(a.d[g], a.s.arg.t.scale)
 				default:
-					sum = a.d[g].ToFloat64(0)
+					sum = decToFloat(a.d[g], 0)
 				}
 				v.f[g] = sum / float64(a.count[g])
 			case a.s.fn == "sum":

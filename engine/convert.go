@@ -195,7 +195,11 @@ func (c *converter) conv(e sqlparse.Expr) (Expr, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &callExpr{pos: e.Pos, op: "cast", args: []Expr{x}, to: t}, nil
+		c := &callExpr{pos: e.Pos, op: "cast", args: []Expr{x}, to: t}
+		if e.Type.Name == "REAL" { // computed as DOUBLE, rounded to float32 precision
+			return &callExpr{pos: e.Pos, op: "real", args: []Expr{c}}, nil
+		}
+		return c, nil
 	case *sqlparse.Func:
 		out := &callExpr{pos: e.Pos, op: strings.ToLower(e.Name), star: e.Star, distinct: e.Distinct}
 		for _, a := range e.Args {

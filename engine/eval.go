@@ -151,6 +151,17 @@ func (c *evalCtx) eval(b *bexpr) (*vec, error) {
 		return out, nil
 	case "substr":
 		return substr(args, n), nil
+	case "real":
+		a := args[0]
+		out := newVec(tFloat, n, a.null != nil)
+		for i := 0; i < n; i++ {
+			if a.isNull(i) {
+				out.null[i] = true
+				continue
+			}
+			out.f[i] = float64(float32(a.f[a.at(i)]))
+		}
+		return out, nil
 	}
 	return nil, fmt.Errorf("engine: cannot evaluate %s", b.op)
 }
@@ -721,7 +732,7 @@ func castOne(v *vec, i int, out *vec, o int) error {
 			out.f[o] = float64(v.i[i])
 			return nil
 		case kDec:
-			out.f[o] = v.d[i].ToFloat64(from.scale)
+			out.f[o] = decToFloat(v.d[i], from.scale)
 			return nil
 		case kBool:
 			if v.b[i] {
@@ -812,6 +823,15 @@ func castOne(v *vec, i int, out *vec, o int) error {
 		}
 	}
 	return fmt.Errorf("cannot cast %s to %s", from, t)
+}
+
+// decToFloat converts exactly-rounded (arrow-go's ToFloat64 is not).
+func decToFloat(n decimal128.Num, scale int32) float64 {
+	f, err := strconv.ParseFloat(n.ToString(scale), 64)
+	if err != nil {
+		return n.ToFloat64(scale)
+	}
+	return f
 }
 
 func rescale(n decimal128.Num, from, to int32) (decimal128.Num, error) {

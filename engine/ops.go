@@ -153,15 +153,17 @@ func filterBatch(rec arrow.RecordBatch, pred *bexpr, mem memory.Allocator) (arro
 	if err != nil {
 		return nil, err
 	}
-	bld := array.NewBooleanBuilder(mem)
-	defer bld.Release()
-	bld.Reserve(n)
+	var idx []int
 	for i := 0; i < n; i++ {
-		bld.UnsafeAppend(m.t.k == kBool && !m.isNull(i) && m.b[m.at(i)])
+		if m.t.k == kBool && !m.isNull(i) && m.b[m.at(i)] {
+			idx = append(idx, i)
+		}
 	}
-	mask := bld.NewArray()
-	defer mask.Release()
-	return compute.FilterRecordBatch(context.Background(), rec, mask, compute.DefaultFilterOptions())
+	if len(idx) == n {
+		rec.Retain()
+		return rec, nil
+	}
+	return takeRows(rec, idx, mem)
 }
 
 // projectIter evaluates the output expressions; bare columns pass through.

@@ -10,7 +10,6 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/compute"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
@@ -528,15 +527,17 @@ func (p *scanPlan) assemble(n int64, fcols, pcols []arrow.Array, mask *vec, a, b
 			break
 		}
 	}
+	// The kept rows are gathered with take: arrow-go's filter kernel
+	// loses the values of sliced boolean arrays.
 	var keep arrow.Array
 	if !all {
-		bld := array.NewBooleanBuilder(p.mem)
-		bld.Reserve(b - a)
+		idx := make([]int, 0, b-a)
 		for i := a; i < b; i++ {
-			bld.UnsafeAppend(!mask.isNull(i) && mask.b[mask.at(i)])
+			if !mask.isNull(i) && mask.b[mask.at(i)] {
+				idx = append(idx, i-a)
+			}
 		}
-		keep = bld.NewArray()
-		bld.Release()
+		keep = indexArray(idx, p.mem)
 		defer keep.Release()
 	}
 	for i, f := range p.out {
@@ -553,13 +554,13 @@ func (p *scanPlan) assemble(n int64, fcols, pcols []arrow.Array, mask *vec, a, b
 			}
 		}
 		if keep != nil {
-			filtered, err := compute.FilterArray(context.Background(), src, keep, *compute.DefaultFilterOptions())
+			taken, err := takeArray(src, keep, p.mem)
 			src.Release()
 			if err != nil {
 				releaseAll(out[:i])
 				return nil
 			}
-			src = filtered
+			src = taken
 		}
 		out[i] = src
 	}

@@ -64,3 +64,38 @@ func TestScanBetweenUsesStatistics(t *testing.T) {
 		t.Fatalf("filter column decoded for %d rows, want a page or two (< 5000)", got)
 	}
 }
+
+// TestScanLateMaterialisation checks that columns read only for output
+// (seeking past pages) line up with the filter columns, for sparse and
+// dense selections over nullable columns.
+func TestScanLateMaterialisation(t *testing.T) {
+	tbl := ids(t, 50000, 20000, 4<<10)
+	for _, f := range []Expr{
+		In(Col("id"), Lit(5), Lit(17), Lit(19999), Lit(20000), Lit(31234), Lit(49999)),
+		Between(Col("id"), Lit(1000), Lit(1010)),
+		Eq(Col("v"), Lit(3)),
+		Gt(Col("id"), Lit(100)),
+		Or(Lt(Col("id"), Lit(3)), Gt(Col("id"), Lit(49990))),
+	} {
+		for _, batch := range []int64{1000, 4096, 65536} {
+			sr, err := newScan(context.Background(), tbl, ScanSpec{Columns: []string{"s", "v", "id"}, Filter: f, BatchSize: batch}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows := drain(t, sr)
+			for _, r := range rows {
+				id := r[2].(int64)
+				if r[0].(string) != "k"+itoa(int(id%100)) {
+					t.Fatalf("filter %s batch %d: row %v: s does not belong to id %d", f, batch, r, id)
+				}
+				if id%10 == 0 {
+					if r[1] != nil {
+						t.Fatalf("filter %s batch %d: row %v: v should be NULL", f, batch, r)
+					}
+				} else if r[1].(int32) != int32(id%7) {
+					t.Fatalf("filter %s batch %d: row %v: v does not belong to id %d", f, batch, r, id)
+				}
+			}
+		}
+	}
+}

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -105,8 +104,10 @@ func typeOf(dt arrow.DataType) typ {
 	case *arrow.BooleanType:
 		return tBool
 	case *arrow.Int8Type, *arrow.Int16Type, *arrow.Int32Type, *arrow.Int64Type,
-		*arrow.Uint8Type, *arrow.Uint16Type, *arrow.Uint32Type, *arrow.Uint64Type:
+		*arrow.Uint8Type, *arrow.Uint16Type, *arrow.Uint32Type:
 		return tInt
+	case *arrow.Uint64Type: // UBIGINT exceeds BIGINT: an exact DECIMAL(20,0)
+		return typ{k: kDec, prec: 20}
 	case *arrow.Float16Type, *arrow.Float32Type, *arrow.Float64Type:
 		return tFloat
 	case *arrow.Decimal128Type:
@@ -223,13 +224,9 @@ func fromArrow(a arrow.Array) (*vec, error) {
 	case *array.Uint8:
 		v.i = widen(a.Uint8Values())
 	case *array.Uint64:
-		src := a.Uint64Values()
-		v.i = make([]int64, n)
-		for r, x := range src {
-			if x > math.MaxInt64 && !a.IsNull(r) {
-				return nil, fmt.Errorf("value %d of a uint64 column does not fit BIGINT", x)
-			}
-			v.i[r] = int64(x)
+		v.d = make([]decimal128.Num, n)
+		for r, x := range a.Uint64Values() {
+			v.d[r] = decimal128.FromU64(x)
 		}
 	case *array.Float64:
 		v.f = a.Float64Values()

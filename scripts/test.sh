@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test: formatting and vet, the
 # Go tests under the race detector (crash loops included), a short run of
-# every fuzz target, and the CLI end to end on the demo dataset.
+# every fuzz target, and the CLI end to end on the demo dataset. The SQL
+# engine is checked query by query against DuckDB (internal/sqldiff).
 #
 #   FUZZTIME=10s           time per fuzz target (the long mode: FUZZTIME=10m)
 #   FUZZMINIMIZE=5s        time to minimise each new input the fuzzer finds
@@ -11,6 +12,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_go
 ensure_apt git postgresql
+ensure_venv # DuckDB and PyArrow, for the engine's differential tests
 
 FUZZTIME=${FUZZTIME:-10s}
 FUZZMINIMIZE=${FUZZMINIMIZE:-5s}
@@ -46,6 +48,8 @@ cli_end_to_end() {
     "$tmp/snapdb" verify "$tmp/demo" &&
     "$tmp/snapdb" info --json "$tmp/demo" >/dev/null &&
     "$tmp/snapdb" schema "$tmp/demo" entity_aliases &&
+    "$tmp/snapdb" query "$tmp/demo" "SELECT chrom, count(*) FROM genes GROUP BY chrom ORDER BY 2 DESC LIMIT 3" &&
+    "$tmp/snapdb" query "$tmp/demo" "SELECT * FROM genes WHERE symbol = ?" --param BRCA2 --format csv &&
     "$tmp/snapdb" pack "$tmp/demo" "$tmp/demo.snap" &&
     "$tmp/snapdb" verify "$tmp/demo.snap" &&
     "$tmp/snapdb" restore "$tmp/demo.snap" --new-root "$tmp/local/demo" --remove-source &&
