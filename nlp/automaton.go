@@ -20,9 +20,9 @@ type Automaton struct {
 
 	hdr *header
 	// Sections, each a slice of exactly the length the counts require.
-	dense, firstChild, label, out, keyAlias, records, strs []byte
-	nStates, nKeys, nAliases, denseRows                    uint32
-	maxKeyLen                                              int
+	dense, states, firstWords, out, keyAlias, records, strs []byte
+	nStates, nKeys, nAliases, denseRows                     uint32
+	maxKeyLen                                               int
 
 	types []string // entity type names, copied out of the file at open
 	opts  *fileOptions
@@ -107,10 +107,10 @@ func (a *Automaton) init() (err error) {
 		switch s.id {
 		case secDense:
 			a.dense = b
-		case secFirstChild:
-			a.firstChild = b
-		case secLabel:
-			a.label = b
+		case secStates:
+			a.states = b
+		case secFirstWords:
+			a.firstWords = b
 		case secOut:
 			a.out = b
 		case secKeyAlias:
@@ -148,12 +148,12 @@ func (a *Automaton) prefetch() {
 	for _, s := range a.hdr.sections {
 		var n uint64
 		switch s.id {
-		case secDense:
+		case secDense, secFirstWords:
 			n = s.length
-		case secFirstChild, secOut:
+		case secStates:
+			n = stateSize * hot
+		case secOut:
 			n = 4 * hot
-		case secLabel:
-			n = hot
 		default:
 			continue
 		}

@@ -163,7 +163,7 @@ func build(w io.Writer, aliases iter.Seq2[Alias, error], opts *BuildOptions) (Bu
 	n, err := t.write(w, b)
 	b.stats.Bytes = n
 	b.stats.Keys = int64(len(t.keyEnds) - 1)
-	b.stats.States = int64(len(t.label))
+	b.stats.States = int64(len(t.states))
 	b.stats.EntityTypes = int64(len(b.types))
 	b.stats.Seconds = time.Since(b.start).Seconds()
 	return b.stats, err
@@ -341,12 +341,12 @@ type trie struct {
 	strs     []byte   // alias texts
 	maxKey   int
 
-	firstChild []uint32
-	label      []byte
-	out        []uint32
-	dense      []uint32
-	denseRows  uint32
-	hotStates  uint32
+	states    []uint64 // state records, little-endian: see stateRecord
+	filter    []uint64 // first-word filter
+	out       []uint32
+	dense     []uint32
+	denseRows uint32
+	hotStates uint32
 }
 
 // dedupe walks the sorted entries once: distinct keys go to one sorted
@@ -400,13 +400,39 @@ func (t *trie) key(i int) []byte { return t.keyArena[t.keyEnds[i]:t.keyEnds[i+1]
 // dense rows too.
 const denseLevel1Min = 4096
 
-// hotDepth is the deepest level whose states Open prefetches.
+// hotDepth is the deepest level numbered breadth-first, whose states Open
+// prefetches.
 const hotDepth = 3
 
-// buildTrie numbers the states breadth-first, level by level, from the
-// sorted keys: each state is a range of keys sharing a prefix, and its
-// children split that range by the next byte, so they are contiguous and
-// their labels ascend.
+// State record flags.
+const (
+	stateKey   = 1 << 0 // a key ends at this state: out[s] holds its id + 1
+	stateFlags = stateKey
+)
+
+// stateRecord packs a state record as the 8 little-endian bytes of a
+// uint64: first child (u32), number of children (u8), the label of the edge
+// into the state (u8), flags (u8), zero (u8).
+func stateRecord(first uint32, children int, label byte, flags byte) uint64 {
+	return uint64(first) | uint64(children)<<32 | uint64(label)<<40 | uint64(flags)<<48
+}
+
+// span is a state under construction: the range of keys [lo, hi) that
+// share its path, and its depth.
+type span struct {
+	lo, hi uint32
+	depth  uint32
+}
+
+// buildTrie numbers the states from the sorted keys: each state is a range
+// of keys sharing a prefix, and its children split that range by the next
+// byte, so they are contiguous and their labels ascend. The children of
+// each state are one block of consecutive ids, allocated when the state is
+// expanded. States are expanded breadth-first down to depth hotDepth (so
+// the shallow, hot states are the first ids), then depth-first below: a
+// state's block comes right after its parent's subtree started, so a chain
+// of single children (the unshared end of most keys) is a run of
+// consecutive records, read from one or two cache lines.
 func (t *trie) buildTrie() error {
 	k := len(t.keyEnds) - 1
 	n := 1
@@ -424,45 +450,94 @@ func (t *trie) buildTrie() error {
 	if int64(n) > maxStates {
 		return fmt.Errorf("the trie needs %d states, at most %d allowed", n, int64(maxStates))
 	}
-	t.firstChild = make([]uint32, n+1)
-	t.label = make([]byte, n)
+	t.states = make([]uint64, n)
 	t.out = make([]uint32, n)
 
-	type span struct{ lo, hi uint32 }
-	cur := []span{{0, uint32(k)}}
+	nextID := uint32(1)
+	// expand sets the record of state s of the given span and allocates
+	// its children's block, calling child for each child in label order.
+	expand := func(s uint32, sp span, child func(c uint32, sp span)) {
+		lo, hi := sp.lo, sp.hi
+		var flags byte
+		if lo < hi && t.keyEnds[lo+1]-t.keyEnds[lo] == sp.depth {
+			t.out[s] = lo + 1
+			flags |= stateKey
+			lo++
+		}
+		label := byte(0)
+		if s != 0 {
+			label = t.keyArena[t.keyEnds[sp.lo]+sp.depth-1]
+		}
+		// Count the children first: the block is allocated at once.
+		children := 0
+		for i := lo; i < hi; {
+			c := t.keyArena[t.keyEnds[i]+sp.depth]
+			i++
+			for i < hi && t.keyArena[t.keyEnds[i]+sp.depth] == c {
+				i++
+			}
+			children++
+		}
+		first := uint32(0)
+		if children > 0 {
+			first = nextID
+			nextID += uint32(children)
+		}
+		t.states[s] = stateRecord(first, children, label, flags)
+		c := first
+		for i := lo; i < hi; {
+			b := t.keyArena[t.keyEnds[i]+sp.depth]
+			j := i + 1
+			for j < hi && t.keyArena[t.keyEnds[j]+sp.depth] == b {
+				j++
+			}
+			child(c, span{i, j, sp.depth + 1})
+			c++
+			i = j
+		}
+	}
+
+	// Breadth-first down to hotDepth.
+	cur := []span{{0, uint32(k), 0}}
 	var next []span
-	base, nextID := 0, 1
-	for depth := 0; len(cur) > 0; depth++ {
+	base := uint32(0)
+	for depth := 0; depth < hotDepth && len(cur) > 0; depth++ {
 		for si, sp := range cur {
-			s := base + si
-			lo, hi := sp.lo, sp.hi
-			if lo < hi && int(t.keyEnds[lo+1]-t.keyEnds[lo]) == depth {
-				t.out[s] = lo + 1
-				lo++
-			}
-			t.firstChild[s] = uint32(nextID)
-			for lo < hi {
-				c := t.keyArena[t.keyEnds[lo]+uint32(depth)]
-				j := lo + 1
-				for j < hi && t.keyArena[t.keyEnds[j]+uint32(depth)] == c {
-					j++
-				}
-				t.label[nextID] = c
-				nextID++
-				next = append(next, span{lo, j})
-				lo = j
-			}
+			expand(base+uint32(si), sp, func(_ uint32, sp span) { next = append(next, sp) })
 		}
-		base += len(cur)
-		if depth == hotDepth {
-			t.hotStates = uint32(base)
-		}
+		base += uint32(len(cur))
 		cur, next = next, cur[:0]
 	}
-	if t.hotStates == 0 {
-		t.hotStates = uint32(n)
+	t.hotStates = nextID
+	// Depth-first below: a stack of states still to expand, the next one
+	// on top.
+	type item struct {
+		s  uint32
+		sp span
 	}
-	t.firstChild[n] = uint32(n)
+	var stack []item
+	var kids []item
+	for si, sp := range cur {
+		stack = append(stack[:0], item{base + uint32(si), sp})
+		for len(stack) > 0 {
+			it := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			kids = kids[:0]
+			expand(it.s, it.sp, func(c uint32, sp span) { kids = append(kids, item{c, sp}) })
+			for i := len(kids) - 1; i >= 0; i-- {
+				stack = append(stack, kids[i])
+			}
+		}
+	}
+	if nextID != uint32(n) {
+		return fmt.Errorf("internal error: %d states numbered of %d", nextID, n)
+	}
+	t.filter = make([]uint64, filterBytes(uint32(k))/8)
+	for i := range k {
+		if w, ok := keyFirstWord(t.key(i)); ok {
+			addToFilter(t.filter, w)
+		}
+	}
 	t.keyArena, t.keyEnds = nil, t.keyEnds[:len(t.keyEnds):len(t.keyEnds)]
 
 	// Dense rows: the root, and every level-1 state (the root's children)
@@ -470,12 +545,13 @@ func (t *trie) buildTrie() error {
 	// its 1 KiB per row.
 	t.denseRows = 1
 	if n >= denseLevel1Min {
-		t.denseRows = t.firstChild[1]
+		t.denseRows = 1 + uint32(t.states[0]>>32&0xff)
 	}
 	t.dense = make([]uint32, int(t.denseRows)*256)
 	for s := range t.denseRows {
-		for c := t.firstChild[s]; c < t.firstChild[s+1]; c++ {
-			t.dense[int(s)*256+int(t.label[c])] = c
+		first, cnt := uint32(t.states[s]), uint32(t.states[s]>>32&0xff)
+		for c := first; c < first+cnt; c++ {
+			t.dense[int(s)*256+int(t.states[c]>>40&0xff)] = c
 		}
 	}
 	return nil
@@ -488,8 +564,8 @@ func (t *trie) write(w io.Writer, b *builder) (int64, error) {
 	opts := encodeOptions(b.minLen, norm.Version+"/"+unicode.Version, b.stopList)
 	data := [numKnown + 1][]byte{
 		secDense:      u32Bytes(t.dense),
-		secFirstChild: u32Bytes(t.firstChild),
-		secLabel:      t.label,
+		secStates:     u64Bytes(t.states),
+		secFirstWords: u64Bytes(t.filter),
 		secOut:        u32Bytes(t.out),
 		secKeyAlias:   u32Bytes(t.keyAlias),
 		secRecords:    t.records,
@@ -499,10 +575,10 @@ func (t *trie) write(w io.Writer, b *builder) (int64, error) {
 	}
 	// The two small sections Open reads come first, next to the header, so
 	// that a cold open touches the first pages of the file only.
-	order := []uint32{secTypes, secOptions, secDense, secFirstChild, secLabel, secOut, secKeyAlias, secRecords, secStrings}
+	order := []uint32{secTypes, secOptions, secFirstWords, secDense, secStates, secOut, secKeyAlias, secRecords, secStrings}
 	h := &header{
 		major: VersionMajor, minor: VersionMinor,
-		states:    uint32(len(t.label)),
+		states:    uint32(len(t.states)),
 		keys:      uint32(len(t.keyEnds) - 1),
 		aliases:   uint32(len(t.records) / recordSize),
 		types:     uint32(len(b.types)),
@@ -567,6 +643,21 @@ func u32Bytes(v []uint32) []byte {
 	out := make([]byte, 0, 4*len(v))
 	for _, x := range v {
 		out = le.AppendUint32(out, x)
+	}
+	return out
+}
+
+// u64Bytes is u32Bytes for uint64s.
+func u64Bytes(v []uint64) []byte {
+	if len(v) == 0 {
+		return nil
+	}
+	if hostLittleEndian {
+		return unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(v))), 8*len(v))
+	}
+	out := make([]byte, 0, 8*len(v))
+	for _, x := range v {
+		out = le.AppendUint64(out, x)
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package nlp_test
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -221,10 +222,18 @@ func TestVersions(t *testing.T) {
 	if !errors.Is(err, nlp.ErrVersion) {
 		t.Fatalf("Open(major %d) error = %v, want ErrVersion", nlp.VersionMajor+1, err)
 	}
-	for _, want := range []string{"2.3", "1.x"} {
+	for _, want := range []string{fmt.Sprintf("%d.3", nlp.VersionMajor+1), fmt.Sprintf("%d.x", nlp.VersionMajor)} {
 		if !strings.Contains(err.Error(), want) {
-			t.Errorf("Open(major 2) error = %q, want it to name version %s", err, want)
+			t.Errorf("Open(major %d) error = %q, want it to name version %s", nlp.VersionMajor+1, err, want)
 		}
+	}
+
+	// Format 1 (separate first_child and label arrays) is no longer read.
+	data = append([]byte(nil), good...)
+	binary.LittleEndian.PutUint16(data[8:], 1)
+	binary.LittleEndian.PutUint16(data[10:], 0)
+	if _, err := nlp.Load(fixHeaderCRC(data)); !errors.Is(err, nlp.ErrVersion) || !strings.Contains(err.Error(), "1.0") {
+		t.Errorf("Load(major 1) error = %v, want ErrVersion naming 1.0", err)
 	}
 
 	data = append([]byte(nil), good...)

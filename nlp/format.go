@@ -14,9 +14,11 @@ const Magic = "\x89SNAPNLP"
 
 // Version of the file format this package writes. A reader accepts every
 // minor version of its major version (a newer minor only adds sections or
-// header fields that older readers may ignore) and refuses a newer major.
+// header fields that older readers may ignore) and refuses another major
+// (format 1.0, with separate first_child and label arrays in breadth-first
+// order, is no longer read: rebuild such files).
 const (
-	VersionMajor = 1
+	VersionMajor = 2
 	VersionMinor = 0
 )
 
@@ -27,21 +29,23 @@ const (
 	sectionAlign     = 64
 
 	recordSize = 16 // one alias record
+	stateSize  = 8  // one state record
 
 	maxEntityTypes  = 1 << 14 // entity type index: 14 bits of the record's kind field
 	maxAliasBytes   = 1<<16 - 1
 	maxTypeNameLen  = 255
 	maxTypesSection = 8 << 20
 	maxOptsSection  = 1 << 20
-	maxDenseRows    = 257
+	maxDenseRows    = 256
 	maxStates       = 1<<32 - 1
+	maxFilterBytes  = 1 << 32
 )
 
 // Section ids.
 const (
 	secDense      = 1 // u32[rows*256]: child of state s on byte b, 0 for none
-	secFirstChild = 2 // u32[n+1]
-	secLabel      = 3 // u8[n]
+	secStates     = 2 // [n]state record: first child, children, label, flags
+	secFirstWords = 3 // u64[2^b]: Bloom filter of the keys' first words
 	secOut        = 4 // u32[n]: key id + 1, or 0
 	secKeyAlias   = 5 // u32[k+1]: CSR offsets of each key's alias records
 	secRecords    = 6 // [m]record
@@ -53,8 +57,8 @@ const (
 
 var sectionNames = [numKnown + 1]string{
 	secDense:      "dense",
-	secFirstChild: "first_child",
-	secLabel:      "label",
+	secStates:     "states",
+	secFirstWords: "first_words",
 	secOut:        "out",
 	secKeyAlias:   "key_alias",
 	secRecords:    "alias_records",
@@ -63,8 +67,11 @@ var sectionNames = [numKnown + 1]string{
 	secOptions:    "options",
 }
 
+// knownSection reports whether id is a section of this format version.
+func knownSection(id uint32) bool { return id >= 1 && id <= numKnown }
+
 func sectionName(id uint32) string {
-	if id >= 1 && id <= numKnown {
+	if knownSection(id) {
 		return sectionNames[id]
 	}
 	return fmt.Sprintf("section %d", id)
@@ -116,7 +123,7 @@ const (
 	hMaxKeyLen = 48
 	hDenseRows = 52
 	hHotStates = 56
-	// 60..95 reserved, zero in version 1.0.
+	// 60..95 reserved, zero in version 2.0.
 )
 
 func headerSizeFor(nSections int) int {
@@ -248,12 +255,11 @@ func (h *header) check() error {
 	}
 	n, k, m := uint64(h.states), uint64(h.keys), uint64(h.aliases)
 	want := [numKnown + 1]uint64{
-		secDense:      uint64(h.denseRows) * 256 * 4,
-		secFirstChild: 4 * (n + 1),
-		secLabel:      n,
-		secOut:        4 * n,
-		secKeyAlias:   4 * (k + 1),
-		secRecords:    recordSize * m,
+		secDense:    uint64(h.denseRows) * 256 * 4,
+		secStates:   stateSize * n,
+		secOut:      4 * n,
+		secKeyAlias: 4 * (k + 1),
+		secRecords:  recordSize * m,
 	}
 	var seen [numKnown + 1]bool
 	for i, s := range h.sections {
@@ -276,7 +282,7 @@ func (h *header) check() error {
 				return bad("%s appears twice", name)
 			}
 		}
-		if s.id < 1 || s.id > numKnown {
+		if !knownSection(s.id) {
 			continue // a section from a newer minor version: ignored
 		}
 		seen[s.id] = true
@@ -293,6 +299,10 @@ func (h *header) check() error {
 			if s.length > maxOptsSection {
 				return bad("%s: %d bytes, at most %d allowed", name, s.length, maxOptsSection)
 			}
+		case secFirstWords:
+			if s.length < 8 || s.length > maxFilterBytes || s.length&(s.length-1) != 0 {
+				return bad("%s: %d bytes, want a power of two from 8 to %d", name, s.length, maxFilterBytes)
+			}
 		default:
 			if s.length != want[s.id] {
 				return bad("%s: %d bytes, the counts need %d", name, s.length, want[s.id])
@@ -300,7 +310,7 @@ func (h *header) check() error {
 		}
 	}
 	for id := uint32(1); id <= numKnown; id++ {
-		if !seen[id] {
+		if knownSection(id) && !seen[id] {
 			return bad("no %s section", sectionName(id))
 		}
 	}

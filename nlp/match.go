@@ -75,19 +75,34 @@ func (a *Automaton) child(s uint32, c byte) uint32 {
 		}
 		return t
 	}
-	if s >= a.nStates {
+	st := a.states
+	off := uint(s) * stateSize
+	if off+stateSize > uint(len(st)) {
 		return badState
 	}
-	fc := a.firstChild[uint(s)<<2 : uint(s)<<2+8]
-	lo, hi := le.Uint32(fc), le.Uint32(fc[4:])
-	if lo > hi || hi > a.nStates || hi-lo > 256 {
+	rec := le.Uint64(st[off:])
+	first, cnt := uint32(rec), uint(rec>>32)&0xff
+	if cnt == 0 {
+		return noState
+	}
+	if uint64(first)+uint64(cnt) > uint64(a.nStates) {
 		return badState
 	}
-	labels := a.label[lo:hi]
-	if len(labels) <= 8 {
-		for i, l := range labels {
+	if cnt == 1 {
+		// Most states deep in the trie have one child.
+		if st[uint(first)*stateSize+5] == c {
+			return first
+		}
+		return noState
+	}
+	// The children are the records [first, first+cnt); their labels are
+	// byte 5 of each, ascending.
+	labels := st[uint(first)*stateSize+5 : (uint(first)+cnt-1)*stateSize+6]
+	if cnt <= 8 {
+		for k := uint(0); k < uint(len(labels)); k += stateSize {
+			l := labels[k]
 			if l == c {
-				return lo + uint32(i)
+				return first + uint32(k/stateSize)
 			}
 			if l > c {
 				break
@@ -95,17 +110,17 @@ func (a *Automaton) child(s uint32, c byte) uint32 {
 		}
 		return noState
 	}
-	i, j := 0, len(labels)
-	for i < j {
-		h := int(uint(i+j) >> 1)
-		if labels[h] < c {
-			i = h + 1
+	lo, hi := uint(0), cnt
+	for lo < hi {
+		h := (lo + hi) >> 1
+		if labels[h*stateSize] < c {
+			lo = h + 1
 		} else {
-			j = h
+			hi = h
 		}
 	}
-	if i < len(labels) && labels[i] == c {
-		return lo + uint32(i)
+	if lo < cnt && labels[lo*stateSize] == c {
+		return first + uint32(lo)
 	}
 	return noState
 }
@@ -131,7 +146,23 @@ type matcher struct {
 	// call allocates a few blocks instead of one object per string.
 	cands []Candidate
 	strs  []byte
+
+	// Mentions found but not yet emitted: emitting reads out, key_alias,
+	// the alias records and their strings, a chain of dependent reads
+	// that mostly miss the caches; done for a batch of mentions stage by
+	// stage, the reads of different mentions overlap.
+	pend  [pendMax]pending
+	npend int
+	sink  uint32 // keeps the prefetching reads of flush
 }
+
+// pending is a mention found at state s, not yet emitted.
+type pending struct {
+	start, end, startRune, endRune int
+	s                              uint32
+}
+
+const pendMax = 32
 
 func (m *matcher) corrupt(what string, args ...any) {
 	if m.err == nil {
@@ -167,17 +198,33 @@ func (m *matcher) scan(all bool) {
 			first, last = e.first, e.last
 		}
 		if !prevWord && first != clsSpace && i >= lastEnd {
-			if all {
-				m.walk(i, ri, true)
-			} else if key, end, endRune, ok := m.walk(i, ri, false); ok {
-				m.emit(i, end, ri, endRune, key)
-				lastEnd = end
+			// A word of ASCII letters and digits: [i, j). No word starts
+			// inside it, and if an ASCII byte (or the end) follows it, the
+			// first-word filter can tell that no key starts with it.
+			j, h := i, uint64(0)
+			if isAlnum[c] {
+				j, h = wordAt(text, i)
+			}
+			if j == i || j < len(text) && text[j] >= utf8.RuneSelf || m.a.mayStart(h) {
+				if all {
+					m.walk(i, ri, true)
+				} else if p, ok := m.walk(i, ri, false); ok {
+					m.push(p)
+					lastEnd = p.end
+				}
+			}
+			if j > i {
+				ri += j - i
+				i = j
+				prevWord = true
+				continue
 			}
 		}
 		prevWord = last == clsWord
 		i += size
 		ri++
 	}
+	m.flush()
 }
 
 // walk follows the trie from the word start at byte i (rune ri), feeding
@@ -187,10 +234,9 @@ func (m *matcher) scan(all bool) {
 // longest is chosen. With all set, every accepted key becomes a mention;
 // otherwise the longest is returned. The walk never goes deeper than the
 // longest key.
-func (m *matcher) walk(i, ri int, all bool) (bestKey uint32, bestEnd, bestEndRune int, found bool) {
+func (m *matcher) walk(i, ri int, all bool) (best pending, found bool) {
 	a, text := m.a, m.text
-	var e expansion
-	var one [1]byte
+	maxDepth := a.maxKeyLen
 	s := noState
 	depth := 0
 	lastSpace := false
@@ -198,60 +244,32 @@ func (m *matcher) walk(i, ri int, all bool) (bestKey uint32, bestEnd, bestEndRun
 	// next rune's class; extend says combining marks that follow still
 	// belong to it.
 	//
-	// The key id at a state is looked up only then, when the boundary rule
-	// can accept it: once per word end instead of once per rune, which
-	// spares most reads of out[].
-	pending, extend := false, false
-	var pState uint32
-	var pEnd, pEndRune int
-	accept := func() {
-		o := a.output(pState)
-		switch o {
-		case 0:
-			return
-		case badState:
-			m.corrupt("state %d has a key id beyond the %d keys", pState, a.nKeys)
-			return
-		}
-		if all {
-			m.emit(i, pEnd, ri, pEndRune, o-1)
-		} else {
-			bestKey, bestEnd, bestEndRune, found = o-1, pEnd, pEndRune, true
-		}
-	}
+	// Whether a key ends at a state is the state's flag, in the record
+	// whose label the walk has just read; the key id (out) is read only
+	// when the mention is emitted.
+	waiting, extend := false, false
+	var p pending
+	p.start, p.startRune = i, ri
 	j, rj := i, ri
 	for j < len(text) {
 		c := text[j]
-		size := 1
-		var bs []byte
-		var first uint8
+		var b byte
+		var fed bool
 		if c < utf8.RuneSelf {
-			one[0], first = asciiByte[c], asciiClass[c]
-			bs = one[:]
-		} else {
-			var r rune
-			r, size = utf8.DecodeRuneInString(text[j:])
-			expandRune(r, size, &e)
-			if e.n == 0 {
-				if pending && extend && e.mark {
-					pEnd, pEndRune = j+size, rj+1
-				} else {
-					extend = false
+			// ASCII: one byte, one normalised byte, never dropped.
+			if waiting {
+				waiting = false
+				if asciiClass[c] != clsWord && a.isKey(p.s) {
+					if !all {
+						best, found = p, true
+					} else {
+						m.push(p)
+					}
 				}
-				j += size
-				rj++
-				continue
 			}
-			bs, first = e.b[:e.n], e.first
-		}
-		if pending {
-			if first != clsWord {
-				accept()
-			}
-			pending = false
-		}
-		fed := false
-		for _, b := range bs {
+			j++
+			rj++
+			b = asciiByte[c]
 			if b == ' ' {
 				if lastSpace {
 					continue
@@ -261,7 +279,7 @@ func (m *matcher) walk(i, ri int, all bool) (bestKey uint32, bestEnd, bestEndRun
 				lastSpace = false
 			}
 			depth++
-			if depth > a.maxKeyLen {
+			if depth > maxDepth {
 				return
 			}
 			t := a.child(s, b)
@@ -273,30 +291,136 @@ func (m *matcher) walk(i, ri int, all bool) (bestKey uint32, bestEnd, bestEndRun
 				return
 			}
 			s, fed = t, true
+		} else {
+			var e expansion
+			r, size := utf8.DecodeRuneInString(text[j:])
+			expandRune(r, size, &e)
+			if e.n == 0 {
+				if waiting && extend && e.mark {
+					p.end, p.endRune = j+size, rj+1
+				} else {
+					extend = false
+				}
+				j += size
+				rj++
+				continue
+			}
+			if waiting {
+				waiting = false
+				if e.first != clsWord && a.isKey(p.s) {
+					if !all {
+						best, found = p, true
+					} else {
+						m.push(p)
+					}
+				}
+			}
+			for _, b := range e.b[:e.n] {
+				if b == ' ' {
+					if lastSpace {
+						continue
+					}
+					lastSpace = true
+				} else {
+					lastSpace = false
+				}
+				depth++
+				if depth > maxDepth {
+					return
+				}
+				t := a.child(s, b)
+				if t == noState {
+					return
+				}
+				if t == badState {
+					m.corrupt("state %d has a child out of range", s)
+					return
+				}
+				s, fed = t, true
+			}
+			j += size
+			rj++
 		}
-		j += size
-		rj++
-		if !fed {
-			continue
+		if fed {
+			waiting, extend = true, true
+			p.s, p.end, p.endRune = s, j, rj
 		}
-		pending, extend = true, true
-		pState, pEnd, pEndRune = s, j, rj
 	}
-	if pending {
-		accept()
+	if waiting && a.isKey(p.s) {
+		if !all {
+			best, found = p, true
+		} else {
+			m.push(p)
+		}
 	}
 	return
 }
 
-// emit appends the mention [start, end) of key.
-func (m *matcher) emit(start, end, startRune, endRune int, key uint32) {
-	a := m.a
-	ka := a.keyAlias[uint(key)<<2 : uint(key)<<2+8]
-	lo, hi := le.Uint32(ka), le.Uint32(ka[4:])
-	if lo >= hi || hi > a.nAliases {
-		m.corrupt("key %d has alias records [%d, %d) of %d", key, lo, hi, a.nAliases)
+// isKey reports whether a key ends at state s (s < nStates).
+func (a *Automaton) isKey(s uint32) bool {
+	return a.states[uint(s)*stateSize+6]&stateKey != 0
+}
+
+// push queues a mention.
+func (m *matcher) push(p pending) {
+	if m.npend == len(m.pend) {
+		m.flush()
+	}
+	m.pend[m.npend] = p
+	m.npend++
+}
+
+// flush emits the queued mentions, in order. Each stage reads one thing
+// for every mention before the next stage needs it: the key ids, then
+// their record ranges, then (touching) the first record and its text, and
+// only then emits, from cached lines.
+func (m *matcher) flush() {
+	ps := m.pend[:m.npend]
+	m.npend = 0
+	if len(ps) == 0 || m.err != nil {
 		return
 	}
+	a := m.a
+	var keys, los, his [pendMax]uint32
+	for k := range ps {
+		o := a.output(ps[k].s)
+		if o == 0 || o == badState {
+			m.corrupt("state %d is flagged as a key but has key id %d of %d", ps[k].s, int64(o)-1, a.nKeys)
+			return
+		}
+		keys[k] = o - 1
+	}
+	for k := range ps {
+		key := keys[k]
+		ka := a.keyAlias[uint(key)<<2 : uint(key)<<2+8]
+		lo, hi := le.Uint32(ka), le.Uint32(ka[4:])
+		if lo >= hi || hi > a.nAliases {
+			m.corrupt("key %d has alias records [%d, %d) of %d", key, lo, hi, a.nAliases)
+			return
+		}
+		los[k], his[k] = lo, hi
+	}
+	sink := uint32(0)
+	for k := range ps {
+		rec := a.records[uint(los[k])*recordSize : uint(los[k])*recordSize+recordSize]
+		if off := le.Uint32(rec[8:]); uint64(off) < uint64(len(a.strs)) {
+			sink += uint32(a.strs[off])
+		}
+	}
+	m.sink += sink
+	for k := range ps {
+		p := &ps[k]
+		if !m.emit(p.start, p.end, p.startRune, p.endRune, los[k], his[k]) {
+			return
+		}
+	}
+}
+
+// emit appends the mention [start, end) whose candidates are the alias
+// records [lo, hi) (checked: lo < hi ≤ nAliases). It returns false if the
+// file is damaged.
+func (m *matcher) emit(start, end, startRune, endRune int, lo, hi uint32) bool {
+	a := m.a
 	cands := m.allocCandidates(int(hi - lo))
 	for r := lo; r < hi; r++ {
 		rec := a.records[uint(r)*recordSize : uint(r)*recordSize+recordSize]
@@ -305,7 +429,7 @@ func (m *matcher) emit(start, end, startRune, endRune int, key uint32) {
 		et, at := int(kind>>2), AliasType(kind&3)
 		if et >= len(a.types) || !at.valid() || uint64(off)+uint64(n) > uint64(len(a.strs)) {
 			m.corrupt("alias record %d is out of range", r)
-			return
+			return false
 		}
 		cands[r-lo] = Candidate{
 			EntityID:   int64(le.Uint64(rec)),
@@ -319,6 +443,7 @@ func (m *matcher) emit(start, end, startRune, endRune int, key uint32) {
 		Text:       m.copyString(m.text[start:end]),
 		Candidates: cands,
 	})
+	return true
 }
 
 // allocCandidates carves n candidates from the current chunk.

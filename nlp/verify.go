@@ -58,71 +58,107 @@ func bad(format string, args ...any) error {
 	return fmt.Errorf("%w: "+format, append([]any{ErrFormat}, args...)...)
 }
 
-func (v *verifier) fc(s uint32) uint32 { return le.Uint32(v.a.firstChild[uint(s)<<2:]) }
+// rec decodes the record of state s (s < nStates).
+func (v *verifier) rec(s uint32) (first, children uint32, label, flags, zero byte) {
+	r := v.a.states[uint(s)*stateSize:]
+	return le.Uint32(r), uint32(r[4]), r[5], r[6], r[7]
+}
 
-// states checks first_child, label and out: children ranges partition the
-// states after the root, each child comes after its parent, labels ascend,
-// every leaf has a key, and the levels are no deeper than the longest key.
+// states checks the state records and out: the numbering is the canonical
+// one (each state's block of children allocated next, breadth-first down
+// to hotDepth, depth-first below), so the blocks partition [1, n) and every
+// child comes after its parent; labels are not zero and ascend within a
+// block; flags agree with out; every leaf has a key; the levels are no
+// deeper than the longest key and hot_states counts the shallow ones.
 func (v *verifier) states() error {
 	a := v.a
 	n := a.nStates
-	if v.fc(0) != 1 || v.fc(n) != n {
-		return bad("first_child[0] = %d and first_child[%d] = %d, want 1 and %d", v.fc(0), n, v.fc(n), n)
-	}
-	prev := uint32(1)
-	for s := range n {
-		lo, hi := v.fc(s), v.fc(s+1)
-		if lo != prev || hi < lo || lo <= s || hi > n {
-			return bad("state %d has children [%d, %d), not contiguous after its parent", s, lo, hi)
+	next := uint32(1) // the first id of the next block
+	maxDepth := 0
+	// check checks state s at depth d and returns its block.
+	check := func(s uint32, d int) (lo, hi uint32, err error) {
+		first, cnt, label, flags, zero := v.rec(s)
+		if zero != 0 || flags&^stateFlags != 0 {
+			return 0, 0, bad("state %d: flags %#x, reserved byte %#x", s, flags, zero)
 		}
-		prev = hi
-		for c := lo + 1; c < hi; c++ {
-			if a.label[c-1] >= a.label[c] {
-				return bad("state %d: labels of children %d and %d do not ascend", s, c-1, c)
-			}
+		if (s == 0) != (label == 0) {
+			return 0, 0, bad("state %d has label %d", s, label)
 		}
 		o := le.Uint32(a.out[uint(s)<<2:])
 		if o > a.nKeys {
-			return bad("state %d has key id %d, beyond the %d keys", s, o-1, a.nKeys)
+			return 0, 0, bad("state %d has key id %d, beyond the %d keys", s, o-1, a.nKeys)
+		}
+		if (o != 0) != (flags&stateKey != 0) {
+			return 0, 0, bad("state %d: key flag %d, out %d", s, flags&stateKey, o)
 		}
 		if s == 0 && o != 0 {
-			return bad("the root has a key (the empty key)")
+			return 0, 0, bad("the root has a key (the empty key)")
 		}
-		if s > 0 && lo == hi && o == 0 {
-			return bad("state %d is a dead end: no children and no key", s)
+		if cnt == 0 {
+			if first != 0 {
+				return 0, 0, bad("state %d has no children but first child %d", s, first)
+			}
+			if s > 0 && o == 0 {
+				return 0, 0, bad("state %d is a dead end: no children and no key", s)
+			}
+			return 0, 0, nil
 		}
-		if s == 0 && a.label[0] != 0 {
-			return bad("the root has label %d, want 0", a.label[0])
+		if first != next || uint64(first)+uint64(cnt) > uint64(n) {
+			return 0, 0, bad("state %d has children [%d, %d), the numbering puts them at %d", s, first, uint64(first)+uint64(cnt), next)
 		}
+		next += cnt
+		if d+1 > maxDepth {
+			maxDepth = d + 1
+			if maxDepth > a.maxKeyLen {
+				return 0, 0, bad("the trie is deeper than the longest key (%d bytes)", a.maxKeyLen)
+			}
+		}
+		prev := byte(0)
+		for c := first; c < first+cnt; c++ {
+			l := a.states[uint(c)*stateSize+5]
+			if l <= prev {
+				return 0, 0, bad("state %d: labels of its children do not ascend", s)
+			}
+			prev = l
+		}
+		return first, first + cnt, nil
 	}
-	// Levels: level 0 is the root; the children of one level are the next
-	// level, contiguous because the ranges are, and they end at n.
-	lo, hi, depth, hot := uint32(0), uint32(1), 0, uint32(0)
-	for {
-		if depth == hotDepth {
-			hot = hi
-		}
-		if v.fc(lo) != hi {
-			return bad("level %d starts at state %d, its parents' children at %d", depth+1, hi, v.fc(lo))
-		}
-		next := v.fc(hi)
-		if next == hi {
-			break
+	// Breadth-first down to hotDepth: level d is [lo, hi).
+	lo, hi := uint32(0), uint32(1)
+	for d := 0; d < hotDepth && lo < hi; d++ {
+		for s := lo; s < hi; s++ {
+			if _, _, err := check(s, d); err != nil {
+				return err
+			}
 		}
 		lo, hi = hi, next
-		depth++
-		if depth > a.maxKeyLen {
-			return bad("the trie is deeper than the longest key (%d bytes)", a.maxKeyLen)
+	}
+	hot := next
+	// Depth-first below.
+	type item struct {
+		s uint32
+		d int
+	}
+	var stack []item
+	for s := lo; s < hi; s++ {
+		stack = append(stack[:0], item{s, hotDepth})
+		for len(stack) > 0 {
+			it := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			clo, chi, err := check(it.s, it.d)
+			if err != nil {
+				return err
+			}
+			for c := chi; c > clo; c-- {
+				stack = append(stack, item{c - 1, it.d + 1})
+			}
 		}
 	}
-	if hi != n {
-		return bad("the levels cover %d states of %d", hi, n)
+	if next != n {
+		return bad("the child blocks cover %d states of %d", next, n)
 	}
-	if hot == 0 {
-		hot = n
-	}
-	if depth != a.maxKeyLen {
-		return bad("the trie is %d levels deep, the longest key has %d bytes", depth, a.maxKeyLen)
+	if maxDepth != a.maxKeyLen {
+		return bad("the trie is %d levels deep, the longest key has %d bytes", maxDepth, a.maxKeyLen)
 	}
 	if hot != a.hdr.hotStates {
 		return bad("%d hot states, the levels give %d", a.hdr.hotStates, hot)
@@ -131,17 +167,20 @@ func (v *verifier) states() error {
 }
 
 // dense checks that the dense rows are the root alone, or the root and all
-// the level-1 states, and that each row equals the state's child range.
+// the level-1 states, and that each row equals the state's children.
 func (v *verifier) dense() error {
 	a := v.a
-	if a.denseRows != 1 && a.denseRows != v.fc(1) {
-		return bad("%d dense rows, want 1 (the root) or %d (the root and its children)", a.denseRows, v.fc(1))
+	_, rootKids, _, _, _ := v.rec(0)
+	if a.denseRows != 1 && a.denseRows != 1+rootKids {
+		return bad("%d dense rows, want 1 (the root) or %d (the root and its children)", a.denseRows, 1+rootKids)
 	}
 	var row [256]uint32
 	for s := range a.denseRows {
 		row = [256]uint32{}
-		for c := v.fc(s); c < v.fc(s+1); c++ {
-			row[a.label[c]] = c
+		first, cnt, _, _, _ := v.rec(s)
+		for c := first; c < first+cnt; c++ {
+			_, _, label, _, _ := v.rec(c)
+			row[label] = c
 		}
 		for b := range 256 {
 			if got := le.Uint32(a.dense[(int(s)*256+b)*4:]); got != row[b] {
@@ -228,10 +267,15 @@ func (v *verifier) keys() error {
 	a := v.a
 	type frame struct{ next, end uint32 }
 	stack := make([]frame, 1, a.maxKeyLen+1)
-	stack[0] = frame{v.fc(0), v.fc(1)}
+	first, cnt, _, _, _ := v.rec(0)
+	stack[0] = frame{first, first + cnt}
 	path := make([]byte, 0, a.maxKeyLen)
 	var buf []byte
 	nextKey := uint32(0)
+	filter := make([]uint64, len(a.firstWords)/8)
+	if uint64(len(a.firstWords)) != filterBytes(a.nKeys) {
+		return bad("first-word filter of %d bytes, %d keys need %d", len(a.firstWords), a.nKeys, filterBytes(a.nKeys))
+	}
 	for len(stack) > 0 {
 		top := &stack[len(stack)-1]
 		if top.next == top.end {
@@ -246,8 +290,9 @@ func (v *verifier) keys() error {
 		if len(path) >= a.maxKeyLen {
 			return bad("a path is longer than the longest key (%d bytes)", a.maxKeyLen)
 		}
-		path = append(path, a.label[s])
-		stack = append(stack, frame{v.fc(s), v.fc(s + 1)})
+		first, cnt, label, _, _ := v.rec(s)
+		path = append(path, label)
+		stack = append(stack, frame{first, first + cnt})
 		o := le.Uint32(a.out[uint(s)<<2:])
 		if o == 0 {
 			continue
@@ -266,6 +311,9 @@ func (v *verifier) keys() error {
 		if _, stop := slices.BinarySearch(a.opts.stopWords, unsafe.String(unsafe.SliceData(path), len(path))); stop {
 			return bad("key %d %q is a stop word", key, path)
 		}
+		if w, ok := keyFirstWord(path); ok {
+			addToFilter(filter, w)
+		}
 		lo, hi := le.Uint32(a.keyAlias[uint(key)<<2:]), le.Uint32(a.keyAlias[uint(key+1)<<2:])
 		for r := lo; r < hi; r++ {
 			rec := a.records[uint(r)*recordSize:]
@@ -280,6 +328,11 @@ func (v *verifier) keys() error {
 	}
 	if nextKey != a.nKeys {
 		return bad("the trie holds %d keys, the header says %d", nextKey, a.nKeys)
+	}
+	for i, w := range filter {
+		if got := le.Uint64(a.firstWords[i*8:]); got != w {
+			return bad("first-word filter word %d is %#x, the keys give %#x", i, got, w)
+		}
 	}
 	return nil
 }
