@@ -11,6 +11,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
@@ -372,7 +373,7 @@ func (p *scanPlan) leavesOf(fields []int) []int {
 // runUnit reads one row group (or its page ranges), filters it and emits
 // batches of the output columns. emit returns false to stop.
 func (p *scanPlan) runUnit(ctx context.Context, u scanUnit, emit func(arrow.RecordBatch) bool) error {
-	pr, err := file.NewParquetReader(p.t.src, file.WithMetadata(p.t.meta))
+	pr, err := p.fileReader(u.ranges != nil || p.filter != nil && len(p.pcols) > 0)
 	if err != nil {
 		return err
 	}
@@ -389,7 +390,7 @@ func (p *scanPlan) runUnit(ctx context.Context, u scanUnit, emit func(arrow.Reco
 	if p.filter != nil {
 		first = p.fcols
 	}
-	var rdF, rdP *colReader
+	var rdF, rdP, rdS *colReader
 	if len(first) > 0 {
 		if rdF, err = newColReader(ctx, fr, p, first, u.rg); err != nil {
 			return err
@@ -455,8 +456,17 @@ func (p *scanPlan) runUnit(ctx context.Context, u scanUnit, emit func(arrow.Reco
 					}
 					releaseAll(full)
 				} else {
+					// A small-batch reader decodes only the pages and
+					// rows around the selection.
+					if rdS == nil {
+						if rdS, err = p.sparseReader(ctx, u.rg); err != nil {
+							releaseAll(cols)
+							return err
+						}
+						defer rdS.release()
+					}
 					p.late.Add(n - int64(b-a))
-					pcols, err = rdP.read(start+int64(a), int64(b-a))
+					pcols, err = rdS.readSpan(start+int64(a), int64(b-a))
 					if err != nil {
 						releaseAll(cols)
 						return err
@@ -598,6 +608,78 @@ type colReader struct {
 	last   []arrow.Array
 	lastAt int64
 	lastN  int64
+}
+
+// fileReader opens the table's file for one unit. A reader that will seek
+// streams pages through a small buffer instead of reading each column
+// chunk whole, so that skipped pages are never read.
+func (p *scanPlan) fileReader(seeking bool) (*file.Reader, error) {
+	props := parquet.NewReaderProperties(p.mem)
+	if seeking {
+		props.BufferedStreamEnabled = true
+		props.BufferSize = 64 << 10
+	}
+	return file.NewParquetReader(p.t.src, file.WithReadProps(props), file.WithMetadata(p.t.meta))
+}
+
+// sparseBatch is the batch size of the reader that fetches the few rows a
+// selective filter keeps.
+const sparseBatch = 1024
+
+func (p *scanPlan) sparseReader(ctx context.Context, rg int) (*colReader, error) {
+	pr, err := p.fileReader(true)
+	if err != nil {
+		return nil, err
+	}
+	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: sparseBatch}, p.mem)
+	if err != nil {
+		return nil, err
+	}
+	return newColReader(ctx, fr, p, p.pcols, rg)
+}
+
+// readSpan returns rows [at, at+n) for any n, reading as many batches as
+// it takes and joining them.
+func (c *colReader) readSpan(at, n int64) ([]arrow.Array, error) {
+	var parts [][]arrow.Array
+	for done := int64(0); done < n; {
+		want := min(n-done, sparseBatch)
+		if c.lastAt >= 0 && at+done >= c.lastAt && at+done < c.lastAt+c.lastN {
+			want = min(n-done, c.lastAt+c.lastN-(at+done)) // the rest of the cached batch
+		}
+		got, err := c.read(at+done, want)
+		if err != nil {
+			for _, p := range parts {
+				releaseAll(p)
+			}
+			return nil, err
+		}
+		parts = append(parts, got)
+		done += want
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	out := make([]arrow.Array, len(c.fields))
+	for i := range out {
+		cols := make([]arrow.Array, len(parts))
+		for j, p := range parts {
+			cols[j] = p[i]
+		}
+		joined, err := array.Concatenate(cols, c.p.mem)
+		if err != nil {
+			releaseAll(out[:i])
+			for _, p := range parts {
+				releaseAll(p)
+			}
+			return nil, err
+		}
+		out[i] = joined
+	}
+	for _, p := range parts {
+		releaseAll(p)
+	}
+	return out, nil
 }
 
 func newColReader(ctx context.Context, fr *pqarrow.FileReader, p *scanPlan, fields []int, rg int) (*colReader, error) {
