@@ -237,6 +237,7 @@ func (m *matcher) scan(all bool) {
 func (m *matcher) walk(i, ri int, all bool) (best pending, found bool) {
 	a, text := m.a, m.text
 	maxDepth := a.maxKeyLen
+	dense, states, denseRows, nStates := a.dense, a.states, a.denseRows, a.nStates
 	s := noState
 	depth := 0
 	lastSpace := false
@@ -282,13 +283,36 @@ func (m *matcher) walk(i, ri int, all bool) (best pending, found bool) {
 			if depth > maxDepth {
 				return
 			}
-			t := a.child(s, b)
-			if t == noState {
-				return
-			}
-			if t == badState {
-				m.corrupt("state %d has a child out of range", s)
-				return
+			// The two common cases inline (a call spills every live
+			// register): a dense row, and a state with one child.
+			var t uint32
+			if s < denseRows {
+				t = le.Uint32(dense[uint(s)<<10|uint(b)<<2:])
+				if t == noState {
+					return
+				}
+				if t >= nStates {
+					m.corrupt("state %d has a child out of range", s)
+					return
+				}
+			} else if rec := le.Uint64(states[uint(s)*stateSize:]); rec>>32&0xff == 1 {
+				t = uint32(rec)
+				if t >= nStates {
+					m.corrupt("state %d has a child out of range", s)
+					return
+				}
+				if states[uint(t)*stateSize+5] != b {
+					return
+				}
+			} else {
+				t = a.child(s, b)
+				if t == noState {
+					return
+				}
+				if t == badState {
+					m.corrupt("state %d has a child out of range", s)
+					return
+				}
 			}
 			s, fed = t, true
 		} else {
