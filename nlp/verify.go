@@ -10,10 +10,12 @@ import (
 )
 
 // Verify checks the whole file: the CRC-32C of every section, then every
-// structural invariant (child ranges in bounds, contiguous and after their
-// parent, labels ascending within a state, no dead end, no walk deeper than
-// the longest key, key ids in range and each reached exactly once in sorted
-// order, dense tables equal to the state arrays, the key→alias CSR monotone
+// structural invariant (child blocks numbered as the builder numbers them,
+// so in bounds and after their parent, labels ascending within a block,
+// flags agreeing with the key ids, no dead end, no walk deeper than the
+// longest key, key ids in range and each reached exactly once in sorted
+// order, dense tables equal to the state records, the first-word filter
+// equal to the one the keys give, the key→alias CSR monotone
 // and in bounds, alias records in range, sorted and unique per key, alias
 // strings valid UTF-8), and finally that every alias, normalised by this
 // reader, gives back the key it is filed under, is not shorter than the

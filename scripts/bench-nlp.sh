@@ -10,6 +10,14 @@
 # Prints build time and peak RSS, bytes per alias, open time warm and cold
 # (the file's pages evicted with fadvise), matching MB/s on 1 and 2
 # goroutines, and process start to first match, each beside its target.
+#
+# The data come from internal/nlpbench (nlpbench corpus): gene symbols and
+# synonyms, chemical and disease names, codes, and 20 % English aliases
+# (1 % common words that are stop words, 19 % biomedical phrases, half of
+# them opening with a word the text uses); the text is English-like prose
+# with one inserted mention per ~200 bytes. Before 2026-11 the English
+# aliases were the text's own filler words plus a number, which made every
+# pair of adjacent text words an alias prefix (see nlpbench.AliasAt).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
