@@ -19,11 +19,13 @@ import "math/bits"
 // or non-ASCII, or whose first ASCII word runs into a non-ASCII byte) are
 // not in the filter; text words not of that form are never tested.
 
-// filterBytes is the size of the filter for k keys: a power of two, about
-// 8 bits per key (at least 64 bits), so that with two bits per word the
-// false positive rate stays near 2 % or below.
+// filterBytes is the size of the filter for k keys: the smallest power of
+// two of at least 4 bits per key (and 64 bits), so 4 to 8 bits per key: with
+// two bits per word, 5 to 15 % false positives. A bigger filter passes
+// fewer words but its probes miss the caches more often: at 5M aliases, 4
+// bits per key matched about 10 % faster than 8 (and as fast as 2).
 func filterBytes(k uint32) uint64 {
-	bits := max(uint64(k)*8, 64)
+	bits := max(uint64(k)*4, 64)
 	n := uint64(8)
 	for n*8 < bits {
 		n <<= 1
