@@ -166,12 +166,8 @@ func (s *scope) bindCall(e *callExpr) (*bexpr, error) {
 		out.args = []*bexpr{l, r}
 		out.t = tBool
 	case "and", "or":
-		for i, a := range args {
-			c, err := coerce(e, a, tBool)
-			if err != nil {
-				return nil, err
-			}
-			args[i] = c
+		if err := coerceAll(e, args, tBool); err != nil {
+			return nil, err
 		}
 		out.t = tBool
 	case "not":
@@ -192,21 +188,13 @@ func (s *scope) bindCall(e *callExpr) (*bexpr, error) {
 			}
 			t = u
 		}
-		for i, a := range args {
-			c, err := coerce(e, a, t)
-			if err != nil {
-				return nil, err
-			}
-			args[i] = c
+		if err := coerceAll(e, args, t); err != nil {
+			return nil, err
 		}
 		out.t = tBool
 	case "like":
-		for i, a := range args {
-			c, err := coerce(e, a, tStr)
-			if err != nil {
-				return nil, err
-			}
-			args[i] = c
+		if err := coerceAll(e, args, tStr); err != nil {
+			return nil, err
 		}
 		if args[1].isConst() && !args[1].lit.isNull(0) {
 			out.like = compileLike(args[1].lit.s[0])
@@ -265,12 +253,8 @@ func (s *scope) bindCall(e *callExpr) (*bexpr, error) {
 			out.t = tInt
 		}
 	case "||":
-		for i, a := range args {
-			c, err := coerce(e, a, tStr)
-			if err != nil {
-				return nil, err
-			}
-			args[i] = c
+		if err := coerceAll(e, args, tStr); err != nil {
+			return nil, err
 		}
 		out.t = tStr
 	case "cast":
@@ -331,12 +315,8 @@ func (s *scope) bindCall(e *callExpr) (*bexpr, error) {
 			}
 			t = u
 		}
-		for i, a := range args {
-			c, err := coerce(e, a, t)
-			if err != nil {
-				return nil, err
-			}
-			args[i] = c
+		if err := coerceAll(e, args, t); err != nil {
+			return nil, err
 		}
 		out.t = t
 	case "lower", "upper", "length":
@@ -501,6 +481,18 @@ func coerce(e *callExpr, b *bexpr, t typ) (*bexpr, error) {
 		return nil, errorf(e.pos, "%s: expected %s, found %s of type %s", e, t, b.src, b.t)
 	}
 	return castTo(e, b, t)
+}
+
+// coerceAll coerces every argument to t, in place.
+func coerceAll(e *callExpr, args []*bexpr, t typ) error {
+	for i, a := range args {
+		c, err := coerce(e, a, t)
+		if err != nil {
+			return err
+		}
+		args[i] = c
+	}
+	return nil
 }
 
 // castTo converts b to t; a constant is converted at once, so that a bad

@@ -332,23 +332,11 @@ func (v *vec) take(idx []int) *vec {
 		return out
 	}
 	for o, r := range idx {
-		if r < 0 || v.isNull(r) {
+		if r < 0 {
 			out.null[o] = true
 			continue
 		}
-		x := v.at(r)
-		switch v.t.k {
-		case kBool:
-			out.b[o] = v.b[x]
-		case kInt, kDate, kTs:
-			out.i[o] = v.i[x]
-		case kFloat:
-			out.f[o] = v.f[x]
-		case kDec:
-			out.d[o] = v.d[x]
-		case kStr:
-			out.s[o] = v.s[x]
-		}
+		out.set(o, v, r)
 	}
 	return out
 }
