@@ -96,9 +96,9 @@ func (c *evalCtx) eval(b *bexpr) (*vec, error) {
 		}
 		return out, nil
 	case "neg":
-		return negate(args[0], b.t, n)
+		return negate(args[0], b.t, n, false)
 	case "abs":
-		return absVec(args[0], b.t, n)
+		return negate(args[0], b.t, n, true)
 	case "||":
 		out := newVec(tStr, n, args[0].null != nil || args[1].null != nil)
 		for i := 0; i < n; i++ {
@@ -442,30 +442,12 @@ func arith(b *bexpr, l, r *vec, n int) (*vec, error) {
 	return out, nil
 }
 
-func negate(a *vec, t typ, n int) (*vec, error) {
-	out := newVec(t, n, true)
-	for i := 0; i < n; i++ {
-		if a.isNull(i) {
-			out.null[i] = true
-			continue
-		}
-		x := a.at(i)
-		switch t.k {
-		case kInt:
-			if a.i[x] == math.MinInt64 {
-				return nil, fmt.Errorf("BIGINT overflow in -(%d)", a.i[x])
-			}
-			out.i[i] = -a.i[x]
-		case kFloat:
-			out.f[i] = -a.f[x]
-		case kDec:
-			out.d[i] = a.d[x].Negate()
-		}
+// negate is -a; with abs, it is abs(a) (negating only negative values).
+func negate(a *vec, t typ, n int, abs bool) (*vec, error) {
+	name := "-"
+	if abs {
+		name = "abs"
 	}
-	return out, nil
-}
-
-func absVec(a *vec, t typ, n int) (*vec, error) {
 	out := newVec(t, n, true)
 	for i := 0; i < n; i++ {
 		if a.isNull(i) {
@@ -476,17 +458,26 @@ func absVec(a *vec, t typ, n int) (*vec, error) {
 		switch t.k {
 		case kInt:
 			v := a.i[x]
+			if abs && v >= 0 {
+				out.i[i] = v
+				continue
+			}
 			if v == math.MinInt64 {
-				return nil, fmt.Errorf("BIGINT overflow in abs(%d)", v)
+				return nil, fmt.Errorf("BIGINT overflow in %s(%d)", name, v)
 			}
-			if v < 0 {
-				v = -v
-			}
-			out.i[i] = v
+			out.i[i] = -v
 		case kFloat:
-			out.f[i] = math.Abs(a.f[x])
+			if abs {
+				out.f[i] = math.Abs(a.f[x])
+			} else {
+				out.f[i] = -a.f[x]
+			}
 		case kDec:
-			out.d[i] = a.d[x].Abs()
+			if abs {
+				out.d[i] = a.d[x].Abs()
+			} else {
+				out.d[i] = a.d[x].Negate()
+			}
 		}
 	}
 	return out, nil

@@ -158,42 +158,13 @@ func literal(v any) (*litExpr, error) {
 	case bool:
 		set(tBool)
 		c.b[0] = x
-	case int:
-		set(tInt)
-		c.i[0] = int64(x)
-	case int8:
-		set(tInt)
-		c.i[0] = int64(x)
-	case int16:
-		set(tInt)
-		c.i[0] = int64(x)
-	case int32:
-		set(tInt)
-		c.i[0] = int64(x)
-	case int64:
-		set(tInt)
-		c.i[0] = x
-	case uint8:
-		set(tInt)
-		c.i[0] = int64(x)
-	case uint16:
-		set(tInt)
-		c.i[0] = int64(x)
-	case uint32:
-		set(tInt)
-		c.i[0] = int64(x)
-	case uint:
-		if uint64(x) > math.MaxInt64 {
+	case int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64:
+		n, ok := asInt64(x)
+		if !ok {
 			return nil, fmt.Errorf("%d does not fit BIGINT", x)
 		}
 		set(tInt)
-		c.i[0] = int64(x)
-	case uint64:
-		if x > math.MaxInt64 {
-			return nil, fmt.Errorf("%d does not fit BIGINT", x)
-		}
-		set(tInt)
-		c.i[0] = int64(x)
+		c.i[0] = n
 	case float32:
 		set(tFloat)
 		c.f[0] = float64(x)
@@ -210,6 +181,33 @@ func literal(v any) (*litExpr, error) {
 		return nil, fmt.Errorf("cannot use a %T as a SQL value", v)
 	}
 	return &litExpr{v: c}, nil
+}
+
+// asInt64 converts any Go integer to int64, or reports that it does not fit.
+func asInt64(v any) (int64, bool) {
+	switch x := v.(type) {
+	case int:
+		return int64(x), true
+	case int8:
+		return int64(x), true
+	case int16:
+		return int64(x), true
+	case int32:
+		return int64(x), true
+	case int64:
+		return x, true
+	case uint8:
+		return int64(x), true
+	case uint16:
+		return int64(x), true
+	case uint32:
+		return int64(x), true
+	case uint:
+		return int64(x), uint64(x) <= math.MaxInt64
+	case uint64:
+		return int64(x), x <= math.MaxInt64
+	}
+	return 0, false
 }
 
 func cmpExpr(op string, a, b Expr) Expr { return &callExpr{op: op, args: []Expr{a, b}} }

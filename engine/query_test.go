@@ -125,6 +125,7 @@ func TestQueries(t *testing.T) {
 		{"SELECT sum(id) FROM people WHERE id > 100", "NULL\n"},
 		{"SELECT count(*) FROM people WHERE id > 100", "0\n"},
 		{"SELECT id FROM people LIMIT 0", ""},
+		{"SELECT abs(-3), abs(id - 5), -score, abs(score - 10) FROM people WHERE id IN (1, 2) ORDER BY id", "3|4|-3.5|6.5\n3|3|NULL|NULL\n"},
 		{"SELECT -9223372036854775808, -5, -1.5, 9223372036854775808", "-9223372036854775808|-5|-1.5|9223372036854775808\n"},
 	} {
 		var args []any
@@ -157,6 +158,13 @@ func TestQueryErrors(t *testing.T) {
 	_, err := Query(context.Background(), cat, "DELETE FROM people", nil, nil)
 	if !errors.Is(err, sqlparse.ErrReadOnly) {
 		t.Errorf("DELETE: %v, want the read-only error", err)
+	}
+	_, err = Query(context.Background(), cat, "SELECT $1", []any{uint64(1) << 63}, nil)
+	if err == nil || !strings.Contains(err.Error(), "does not fit BIGINT") {
+		t.Errorf("uint64 beyond BIGINT as a parameter: %v", err)
+	}
+	if got := str(query(t, cat, "SELECT $1, $2", uint8(7), int16(-2))); got != "7|-2\n" {
+		t.Errorf("small integer parameters: %q", got)
 	}
 	_, err = Query(context.Background(), cat, "SELECT $1 FROM people", nil, nil)
 	if err == nil || !strings.Contains(err.Error(), "1 parameters, 0 values") {
