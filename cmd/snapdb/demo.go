@@ -21,6 +21,7 @@ import (
 
 	"github.com/snapdb/snapdb/export"
 	"github.com/snapdb/snapdb/internal/demo"
+	"github.com/snapdb/snapdb/internal/rowjson"
 	"github.com/snapdb/snapdb/manifest"
 	"github.com/snapdb/snapdb/nlp"
 	"github.com/snapdb/snapdb/snapshot"
@@ -88,7 +89,7 @@ func runDemoQueries(ctx context.Context, db *snapshot.DB) ([]demoQuery, error) {
 			for r := 0; r < int(rec.NumRows()); r++ {
 				row := make([]any, rec.NumCols())
 				for c := range row {
-					row[c] = cellJSON(rec.Column(c), r)
+					row[c] = rowjson.Value(rec.Column(c), r)
 				}
 				dq.Rows = append(dq.Rows, row)
 			}

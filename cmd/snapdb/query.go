@@ -19,6 +19,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/snapdb/snapdb/internal/fsutil"
+	"github.com/snapdb/snapdb/internal/rowjson"
 	"github.com/snapdb/snapdb/snapshot"
 )
 
@@ -185,61 +186,6 @@ func (a *app) render(w io.Writer, rr array.RecordReader, f queryFlags) error {
 	}
 }
 
-// cellText is a value as text for table and CSV output.
-func cellText(a arrow.Array, i int) string {
-	switch a := a.(type) {
-	case *array.String:
-		return a.Value(i)
-	case *array.LargeString:
-		return a.Value(i)
-	case *array.Float64:
-		return strconv.FormatFloat(a.Value(i), 'g', -1, 64)
-	case *array.Float32:
-		return strconv.FormatFloat(float64(a.Value(i)), 'g', -1, 32)
-	case *array.Timestamp:
-		unit := a.DataType().(*arrow.TimestampType).Unit
-		s := a.Value(i).ToTime(unit).UTC().Format("2006-01-02 15:04:05.999999999")
-		return s
-	}
-	return a.ValueStr(i)
-}
-
-// cellJSON is a value for JSON output: numbers and booleans as such,
-// everything else as its text.
-func cellJSON(a arrow.Array, i int) any {
-	if a.IsNull(i) {
-		return nil
-	}
-	switch a := a.(type) {
-	case *array.Int8:
-		return a.Value(i)
-	case *array.Int16:
-		return a.Value(i)
-	case *array.Int32:
-		return a.Value(i)
-	case *array.Int64:
-		return a.Value(i)
-	case *array.Uint8:
-		return a.Value(i)
-	case *array.Uint16:
-		return a.Value(i)
-	case *array.Uint32:
-		return a.Value(i)
-	case *array.Uint64:
-		return a.Value(i)
-	case *array.Float32, *array.Float64:
-		v := cellText(a, i)
-		f, _ := strconv.ParseFloat(v, 64)
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return v
-		}
-		return json.Number(v)
-	case *array.Boolean:
-		return a.Value(i)
-	}
-	return cellText(a, i)
-}
-
 func writeTableResult(w io.Writer, rr array.RecordReader, maxRows int) error {
 	fields := rr.Schema().Fields()
 	headers := make([]string, len(fields))
@@ -268,7 +214,7 @@ func writeTableResult(w io.Writer, rr array.RecordReader, maxRows int) error {
 				if col.IsNull(r) {
 					row[c] = "NULL"
 				} else {
-					row[c] = strings.ReplaceAll(cellText(col, r), "\n", `\n`)
+					row[c] = strings.ReplaceAll(rowjson.Text(col, r), "\n", `\n`)
 				}
 			}
 			rows = append(rows, row)
@@ -310,7 +256,7 @@ func writeCSV(w io.Writer, rr array.RecordReader) error {
 				if col.IsNull(r) {
 					row[c] = ""
 				} else {
-					row[c] = cellText(col, r)
+					row[c] = rowjson.Text(col, r)
 				}
 			}
 			if err := cw.Write(row); err != nil {
@@ -325,56 +271,9 @@ func writeCSV(w io.Writer, rr array.RecordReader) error {
 	return cw.Error()
 }
 
-// rowObject is one row as an ordered JSON object.
-type rowObject struct {
-	names []string
-	vals  []any
-}
-
-func (o rowObject) MarshalJSON() ([]byte, error) {
-	var b strings.Builder
-	b.WriteByte('{')
-	for i, n := range o.names {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		k, _ := json.Marshal(n)
-		v, err := json.Marshal(o.vals[i])
-		if err != nil {
-			return nil, err
-		}
-		b.Write(k)
-		b.WriteByte(':')
-		b.Write(v)
-	}
-	b.WriteByte('}')
-	return []byte(b.String()), nil
-}
-
-func eachRow(rr array.RecordReader, f func(rowObject) error) error {
-	fields := rr.Schema().Fields()
-	names := make([]string, len(fields))
-	for i, fl := range fields {
-		names[i] = fl.Name
-	}
-	for rr.Next() {
-		rec := rr.RecordBatch()
-		for r := 0; r < int(rec.NumRows()); r++ {
-			vals := make([]any, len(names))
-			for c := range vals {
-				vals[c] = cellJSON(rec.Column(c), r)
-			}
-			if err := f(rowObject{names: names, vals: vals}); err != nil {
-				return err
-			}
-		}
-	}
-	return rr.Err()
-}
-
 func writeJSONLines(w io.Writer, rr array.RecordReader) error {
 	enc := json.NewEncoder(w)
-	return eachRow(rr, func(o rowObject) error { return enc.Encode(o) })
+	return rowjson.EachRow(rr, func(o rowjson.Row) error { return enc.Encode(o) })
 }
 
 func writeJSONResult(w io.Writer, rr array.RecordReader) error {
@@ -383,14 +282,14 @@ func writeJSONResult(w io.Writer, rr array.RecordReader) error {
 		Type string `json:"type"`
 	}
 	doc := struct {
-		Columns  []col       `json:"columns"`
-		Rows     []rowObject `json:"rows"`
-		RowCount int         `json:"row_count"`
-	}{Columns: []col{}, Rows: []rowObject{}}
+		Columns  []col         `json:"columns"`
+		Rows     []rowjson.Row `json:"rows"`
+		RowCount int           `json:"row_count"`
+	}{Columns: []col{}, Rows: []rowjson.Row{}}
 	for _, f := range rr.Schema().Fields() {
 		doc.Columns = append(doc.Columns, col{Name: f.Name, Type: f.Type.String()})
 	}
-	if err := eachRow(rr, func(o rowObject) error {
+	if err := rowjson.EachRow(rr, func(o rowjson.Row) error {
 		doc.Rows = append(doc.Rows, o)
 		return nil
 	}); err != nil {

@@ -1,0 +1,200 @@
+// Package capi is the C API of snapdb in pure Go: the handle table, the
+// status codes, panic containment and every verb of snap.h, over Go types.
+// The cgo glue in ffi/ only converts C arguments and results; everything
+// that can be tested without cgo is here and tested here.
+//
+// Handles are integers in a table: 0 is never valid, IDs are never reused,
+// and an unknown, closed or stale handle is an error (ErrBadHandle), never
+// a crash. A panic in any verb is recovered by Guard, reported as
+// ErrInternal, and makes every later call fail with ErrInternal: after a
+// panic the process's state is not trusted.
+package capi
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	"github.com/snapdb/snapdb/engine"
+	"github.com/snapdb/snapdb/engine/sqlparse"
+	"github.com/snapdb/snapdb/nlp"
+	"github.com/snapdb/snapdb/snapshot"
+)
+
+// Code is a status code of the C API. The values are part of the ABI
+// (snap.h's SNAP_* constants): never renumber them.
+type Code int32
+
+// Status codes, as in snap.h.
+const (
+	OK                 Code = 0
+	ErrInvalidArgument Code = 1  // a NULL or malformed argument
+	ErrBadHandle       Code = 2  // a handle that is 0, unknown or closed
+	ErrNotFound        Code = 3  // no snapshot, table or file at that name
+	ErrIO              Code = 4  // reading or writing files failed
+	ErrIntegrity       Code = 5  // sizes, row counts or hashes disagree with the manifest; a corrupt file
+	ErrQuery           Code = 6  // SQL that does not parse or bind
+	ErrReadOnly        Code = 7  // a statement that would write
+	ErrNoNLP           Code = 8  // the snapshot has no usable NLP automaton
+	ErrUnsupported     Code = 9  // a format or struct version this library does not know
+	ErrExists          Code = 10 // the target exists and is not a snapshot to replace
+	ErrInternal        Code = 11 // a bug: a recovered panic; the library refuses further calls
+)
+
+var codeNames = map[Code]string{
+	OK: "ok", ErrInvalidArgument: "invalid argument", ErrBadHandle: "bad handle",
+	ErrNotFound: "not found", ErrIO: "I/O error", ErrIntegrity: "integrity error",
+	ErrQuery: "query error", ErrReadOnly: "read-only", ErrNoNLP: "no NLP automaton",
+	ErrUnsupported: "unsupported", ErrExists: "exists", ErrInternal: "internal error",
+}
+
+func (c Code) String() string {
+	if s, ok := codeNames[c]; ok {
+		return s
+	}
+	return fmt.Sprintf("status %d", int32(c))
+}
+
+// Error is an error with its C API status code.
+type Error struct {
+	Code Code
+	Msg  string
+	Err  error // the cause, if any
+}
+
+func (e *Error) Error() string { return e.Msg }
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf is an *Error of code c.
+func Errorf(c Code, format string, args ...any) *Error {
+	return &Error{Code: c, Msg: fmt.Sprintf(format, args...)}
+}
+
+// CodeOf classifies err: an *Error keeps its code; errors of the snapshot,
+// engine and nlp packages map to the code that names them; anything else
+// is ErrIO.
+func CodeOf(err error) Code {
+	var ce *Error
+	var pe *snapshot.Error
+	switch {
+	case err == nil:
+		return OK
+	case errors.As(err, &ce):
+		return ce.Code
+	case errors.Is(err, snapshot.ErrReadOnly), errors.Is(err, sqlparse.ErrReadOnly):
+		return ErrReadOnly
+	case errors.As(err, new(*sqlparse.SyntaxError)), errors.As(err, new(*engine.Error)):
+		return ErrQuery
+	case errors.Is(err, snapshot.ErrNoTable):
+		return ErrNotFound
+	case errors.Is(err, snapshot.ErrNLPStale), errors.Is(err, nlp.ErrFormat):
+		return ErrNoNLP
+	case errors.As(err, &pe) && pe.Op == "nlp":
+		return ErrNoNLP
+	case errors.Is(err, snapshot.ErrIntegrity), errors.Is(err, snapshot.ErrChecksum),
+		errors.Is(err, snapshot.ErrTruncated), errors.Is(err, snapshot.ErrCorrupt):
+		return ErrIntegrity
+	case errors.Is(err, snapshot.ErrUnsupportedVersion):
+		return ErrUnsupported
+	case errors.Is(err, snapshot.ErrNotSnapshot), errors.Is(err, snapshot.ErrBadMagic):
+		return ErrNotFound
+	case errors.Is(err, snapshot.ErrExists):
+		return ErrExists
+	case errors.Is(err, snapshot.ErrClosed):
+		return ErrBadHandle
+	}
+	return ErrIO
+}
+
+// Handle names an open snapshot in the table. 0 is never a valid handle.
+type Handle uint64
+
+// firstHandle is where handle numbers start, so that small integers (0, 1,
+// a file descriptor, an uninitialised variable) are never valid handles.
+const firstHandle = 1 << 20
+
+var (
+	mu       sync.RWMutex
+	handles  = map[Handle]*entry{}
+	lastID   = Handle(firstHandle)
+	poisoned atomic.Pointer[string] // the panic that made the library unusable
+)
+
+type entry struct {
+	db      *snapshot.DB
+	threads int
+}
+
+func register(e *entry) Handle {
+	mu.Lock()
+	defer mu.Unlock()
+	lastID++
+	handles[lastID] = e
+	return lastID
+}
+
+func lookup(h Handle) (*entry, error) {
+	if h == 0 {
+		return nil, Errorf(ErrBadHandle, "handle 0 is not a database (0 is never a valid handle)")
+	}
+	mu.RLock()
+	e := handles[h]
+	mu.RUnlock()
+	if e == nil {
+		if h > firstHandle && h <= lastHandle() {
+			return nil, Errorf(ErrBadHandle, "database handle %d is closed", uint64(h))
+		}
+		return nil, Errorf(ErrBadHandle, "%d is not a database handle this library gave out", uint64(h))
+	}
+	return e, nil
+}
+
+func lastHandle() Handle {
+	mu.RLock()
+	defer mu.RUnlock()
+	return lastID
+}
+
+// LiveHandles is the number of open database handles.
+func LiveHandles() int {
+	mu.RLock()
+	defer mu.RUnlock()
+	return len(handles)
+}
+
+// Guard runs f as one C API call: it refuses to run once the library is
+// poisoned, turns a panic into ErrInternal (and poisons the library), and
+// returns f's error as an *Error with its status code.
+func Guard(f func() error) (err *Error) {
+	if p := poisoned.Load(); p != nil {
+		return Errorf(ErrInternal, "snapdb: the library is unusable after an internal error (%s); restart the process", *p)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			msg := fmt.Sprint(r)
+			poisoned.CompareAndSwap(nil, &msg)
+			err = Errorf(ErrInternal, "snapdb: internal error: %s; the library refuses further calls", msg)
+		}
+	}()
+	if e := f(); e != nil {
+		return toError(e)
+	}
+	return nil
+}
+
+func toError(e error) *Error {
+	var ce *Error
+	if errors.As(e, &ce) && ce == e {
+		return ce
+	}
+	return &Error{Code: CodeOf(e), Msg: e.Error(), Err: e}
+}
+
+// Poisoned reports whether a panic made the library unusable.
+func Poisoned() bool { return poisoned.Load() != nil }
+
+// Panic panics, for tests of panic containment (snap_debug_panic).
+func Panic(msg string) error {
+	panic("snap_debug_panic: " + msg)
+}
