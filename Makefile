@@ -15,13 +15,18 @@ GO      ?= go
 BUILD   ?= build
 VERSION := $(shell sed -n 's/^[[:space:]]*ProducerVersion[[:space:]]*=[[:space:]]*"\(.*\)"/\1/p' snapshot/create.go)
 
-.PHONY: lib install uninstall clean
+.PHONY: lib install install-files uninstall clean
 
+# lib also leaves cgo's generated header, build/libsnap.h: it is not
+# installed (include/snap.h is the contract), but ffi's tests compare the
+# two to catch a prototype that drifted.
 lib:
 	$(GO) build -buildmode=c-shared -trimpath -ldflags='-s -w -extldflags=-Wl,-soname,libsnap.so' -o $(BUILD)/libsnap.so ./ffi
-	rm -f $(BUILD)/libsnap.h # cgo's generated header; include/snap.h is the contract
 
-install: lib
+install: lib install-files
+
+# install-files installs what is in $(BUILD) without rebuilding it.
+install-files:
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR) $(DESTDIR)$(PCDIR)
 	install -m 0755 $(BUILD)/libsnap.so $(DESTDIR)$(LIBDIR)/libsnap.so
 	install -m 0644 include/snap.h $(DESTDIR)$(INCDIR)/snap.h

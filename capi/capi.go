@@ -13,6 +13,7 @@ package capi
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -86,12 +87,13 @@ func CodeOf(err error) Code {
 		return ErrReadOnly
 	case errors.As(err, new(*sqlparse.SyntaxError)), errors.As(err, new(*engine.Error)):
 		return ErrQuery
+	case errors.Is(err, snapshot.ErrNLPStale), errors.Is(err, nlp.ErrFormat),
+		errors.As(err, &pe) && strings.HasPrefix(pe.Op, "nlp"):
+		// Matching needs the automaton: a missing alias table, a stale or
+		// damaged cache all mean there is none to use.
+		return ErrNoNLP
 	case errors.Is(err, snapshot.ErrNoTable):
 		return ErrNotFound
-	case errors.Is(err, snapshot.ErrNLPStale), errors.Is(err, nlp.ErrFormat):
-		return ErrNoNLP
-	case errors.As(err, &pe) && pe.Op == "nlp":
-		return ErrNoNLP
 	case errors.Is(err, snapshot.ErrIntegrity), errors.Is(err, snapshot.ErrChecksum),
 		errors.Is(err, snapshot.ErrTruncated), errors.Is(err, snapshot.ErrCorrupt):
 		return ErrIntegrity
