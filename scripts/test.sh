@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the tests need and runs every test: formatting and vet, the
 # Go tests under the race detector (crash loops included), a short run of
-# every fuzz target, and the CLI end to end on the demo dataset. The SQL
+# every fuzz target, the CLI end to end on the demo dataset, libsnap.so
+# built and installed under a temporary PREFIX, the C, Python and Ruby
+# bindings' tests against it, and every program in examples/. The SQL
 # engine is checked query by query against DuckDB (internal/sqldiff).
 #
 #   FUZZTIME=10s           time per fuzz target (the long mode: FUZZTIME=10m)
@@ -11,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 ensure_go
-ensure_apt git postgresql
+ensure_apt git postgresql gcc make pkg-config binutils ruby ruby-ffi ruby-minitest
 ensure_venv # DuckDB and PyArrow, for the engine's differential tests
 
 FUZZTIME=${FUZZTIME:-10s}
@@ -58,6 +60,31 @@ cli_end_to_end() {
   return $rc
 }
 
+# libsnap.so and a demo snapshot (with its automaton) for the bindings and
+# examples, under one scratch directory.
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+build_library() {
+  make --no-print-directory lib BUILD="$work/build" &&
+    make --no-print-directory install-files BUILD="$work/build" PREFIX="$work/prefix" &&
+    go build -o "$work/snapdb" ./cmd/snapdb &&
+    "$work/snapdb" demo --quiet --dir "$work/demo" --scale 0.05 &&
+    "$work/snapdb" nlp build --quiet "$work/demo"
+}
+export SNAPDB_LIBRARY="$work/build/libsnap.so" SNAPDB_DEMO="$work/demo" SNAPDB_CLI="$work/snapdb"
+export PKG_CONFIG_PATH="$work/prefix/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+
+examples() {
+  local rc=0
+  echo "-- examples/go"
+  go run ./examples/go "$SNAPDB_DEMO" "$work/example-go.snap" || rc=1
+  echo "-- examples/c (against the installed header and pkg-config snap)"
+  make --no-print-directory -B -C examples/c && examples/c/example "$SNAPDB_DEMO" "$work/example-c.snap" || rc=1
+  rm -f examples/c/example
+  return $rc
+}
+
+step "libsnap.so and the demo snapshot" build_library
 step "gofmt" check_gofmt
 step "go vet" go vet ./...
 # Under the race detector the crash loops' children are race-instrumented
@@ -67,6 +94,7 @@ step "go test -race" env SNAPDB_CRASH_ITERATIONS=10 go test -race -count=1 -time
 step "crash loops" go test -count=1 -run 'TestCrash' -v ./snapshot/
 step "fuzz targets" fuzz_all
 step "CLI end to end" cli_end_to_end
+step "examples" examples
 
 if [ ${#failed[@]} -gt 0 ]; then
   log "FAILED: ${failed[*]}"
