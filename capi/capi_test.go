@@ -15,57 +15,15 @@ import (
 
 	"github.com/snapdb/snapdb/capi"
 	"github.com/snapdb/snapdb/internal/demo"
+	"github.com/snapdb/snapdb/internal/testsnap"
 	"github.com/snapdb/snapdb/snapshot"
 )
 
-var (
-	demoOnce sync.Once
-	demoDir  string
-	demoErr  error
-)
-
-// demoSnapshot is the demo dataset at a small scale with a stored NLP
-// automaton, written once per test binary.
-func demoSnapshot(t *testing.T) string {
-	t.Helper()
-	demoOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "capi-demo-")
-		if err != nil {
-			demoErr = err
-			return
-		}
-		demoDir = filepath.Join(dir, "demo")
-		w, err := snapshot.Create(demoDir, nil)
-		if err != nil {
-			demoErr = err
-			return
-		}
-		for _, tbl := range demo.Tables(&demo.Options{Scale: 0.02}) {
-			rr := tbl.Open()
-			err := w.WriteTable(context.Background(), tbl.Name, rr)
-			rr.Release()
-			if err != nil {
-				demoErr = err
-				return
-			}
-		}
-		if _, err := w.Commit(); err != nil {
-			demoErr = err
-			return
-		}
-		_, demoErr = snapshot.BuildNLP(context.Background(), demoDir, nil)
-	})
-	if demoErr != nil {
-		t.Fatal(demoErr)
-	}
-	return demoDir
-}
+func demoSnapshot(t *testing.T) string { return testsnap.Demo(t) }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if demoDir != "" {
-		os.RemoveAll(filepath.Dir(demoDir))
-	}
+	testsnap.Cleanup()
 	os.Exit(code)
 }
 
@@ -437,7 +395,7 @@ func TestMatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	text := demo.SampleText(&demo.Options{Scale: 0.02}, 2000)
+	text := demo.SampleText(&demo.Options{Scale: testsnap.Scale}, 2000)
 	want, err := db.Match(text)
 	if err != nil {
 		t.Fatal(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -269,10 +270,19 @@ func Match(h Handle, text string, flags uint32) ([]nlp.Mention, error) {
 	if flags&^MatchAll != 0 {
 		return nil, Errorf(ErrInvalidArgument, "snap_nlp_match: unknown flags 0x%x", flags&^MatchAll)
 	}
+	var ms []nlp.Mention
 	if flags&MatchAll != 0 {
-		return e.db.MatchAll(text)
+		ms, err = e.db.MatchAll(text)
+	} else {
+		ms, err = e.db.Match(text)
 	}
-	return e.db.Match(text)
+	// No stored automaton and none to build in memory (no alias table):
+	// no usable automaton (ErrNoNLP), not a missing table of the query.
+	var pe *snapshot.Error
+	if errors.As(err, &pe) && pe.Op == "nlp build" {
+		return nil, &Error{Code: ErrNoNLP, Msg: err.Error(), Err: err}
+	}
+	return ms, err
 }
 
 // MatchJSON is Match with the mentions as a JSON array.

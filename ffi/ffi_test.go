@@ -7,7 +7,6 @@ package main
 // files, and would test nothing of the ABI anyway.
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,7 +19,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/snapdb/snapdb/internal/demo"
+	"github.com/snapdb/snapdb/internal/testsnap"
 	"github.com/snapdb/snapdb/snapshot"
 )
 
@@ -58,51 +57,11 @@ func library(t *testing.T) string {
 	return libDir
 }
 
-var (
-	demoOnce sync.Once
-	demoDir  string
-	demoErr  error
-)
-
-// demoSnapshot is the demo dataset at a small scale, with its automaton.
-func demoSnapshot(t *testing.T) string {
-	t.Helper()
-	demoOnce.Do(func() {
-		var dir string
-		if dir, demoErr = os.MkdirTemp("", "ffi-demo-"); demoErr != nil {
-			return
-		}
-		demoDir = filepath.Join(dir, "demo")
-		w, err := snapshot.Create(demoDir, nil)
-		if err != nil {
-			demoErr = err
-			return
-		}
-		for _, tbl := range demo.Tables(&demo.Options{Scale: 0.02}) {
-			rr := tbl.Open()
-			err := w.WriteTable(context.Background(), tbl.Name, rr)
-			rr.Release()
-			if err != nil {
-				demoErr = err
-				return
-			}
-		}
-		if _, demoErr = w.Commit(); demoErr != nil {
-			return
-		}
-		_, demoErr = snapshot.BuildNLP(context.Background(), demoDir, nil)
-	})
-	if demoErr != nil {
-		t.Fatal(demoErr)
-	}
-	return demoDir
-}
+func demoSnapshot(t *testing.T) string { return testsnap.Demo(t) }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if demoDir != "" {
-		os.RemoveAll(filepath.Dir(demoDir))
-	}
+	testsnap.Cleanup()
 	if libDir != "" && os.Getenv("SNAPDB_LIBRARY") == "" {
 		os.RemoveAll(libDir)
 	}

@@ -290,19 +290,17 @@ func snap_db_query_json(db C.snap_db, sql *C.char, sqlLen C.size_t, params *C.ch
 	})
 }
 
-//export snap_db_save_snapshot
-func snap_db_save_snapshot(db C.snap_db, path *C.char, flags C.uint32_t, outMeta *C.snap_snapshot_meta, errp **C.snap_error) C.int {
+// metaCall runs a verb that reports a snapshot's summary into the optional
+// out_meta struct.
+func metaCall(fn string, path *C.char, outMeta *C.snap_snapshot_meta, errp **C.snap_error, f func(path string) (capi.Meta, error)) C.int {
 	return finish(capi.Guard(func() error {
 		if path == nil {
-			return nullArg("snap_db_save_snapshot", "path")
+			return nullArg(fn, "path")
 		}
-		if err := checkMeta("snap_db_save_snapshot", outMeta); err != nil {
+		if err := checkMeta(fn, outMeta); err != nil {
 			return err
 		}
-		if unknown := uint32(flags) &^ C.SNAP_SAVE_OVERWRITE; unknown != 0 {
-			return capi.Errorf(capi.ErrInvalidArgument, "snap_db_save_snapshot: unknown flags 0x%x", unknown)
-		}
-		m, err := capi.Save(capi.Handle(db), C.GoString(path), flags&C.SNAP_SAVE_OVERWRITE != 0)
+		m, err := f(C.GoString(path))
 		if err != nil {
 			return err
 		}
@@ -313,24 +311,21 @@ func snap_db_save_snapshot(db C.snap_db, path *C.char, flags C.uint32_t, outMeta
 	}), errp)
 }
 
+//export snap_db_save_snapshot
+func snap_db_save_snapshot(db C.snap_db, path *C.char, flags C.uint32_t, outMeta *C.snap_snapshot_meta, errp **C.snap_error) C.int {
+	return metaCall("snap_db_save_snapshot", path, outMeta, errp, func(p string) (capi.Meta, error) {
+		if unknown := uint32(flags) &^ C.SNAP_SAVE_OVERWRITE; unknown != 0 {
+			return capi.Meta{}, capi.Errorf(capi.ErrInvalidArgument, "snap_db_save_snapshot: unknown flags 0x%x", unknown)
+		}
+		return capi.Save(capi.Handle(db), p, flags&C.SNAP_SAVE_OVERWRITE != 0)
+	})
+}
+
 //export snap_db_load_snapshot
 func snap_db_load_snapshot(db C.snap_db, path *C.char, outMeta *C.snap_snapshot_meta, errp **C.snap_error) C.int {
-	return finish(capi.Guard(func() error {
-		if path == nil {
-			return nullArg("snap_db_load_snapshot", "path")
-		}
-		if err := checkMeta("snap_db_load_snapshot", outMeta); err != nil {
-			return err
-		}
-		m, err := capi.Load(capi.Handle(db), C.GoString(path))
-		if err != nil {
-			return err
-		}
-		if outMeta != nil {
-			putMeta(m, outMeta)
-		}
-		return nil
-	}), errp)
+	return metaCall("snap_db_load_snapshot", path, outMeta, errp, func(p string) (capi.Meta, error) {
+		return capi.Load(capi.Handle(db), p)
+	})
 }
 
 //export snap_db_verify
