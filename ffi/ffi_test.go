@@ -172,6 +172,21 @@ func TestCErrorPaths(t *testing.T) {
 	}
 }
 
+// TestCPanicContained runs bindings/c/tests/test_panic.c: a panic is an
+// error, not a crash, and the library refuses later calls.
+func TestCPanicContained(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "test_panic")
+	compile(t, bin, filepath.Join("..", "bindings", "c", "tests", "test_panic.c"))
+	out, err := exec.Command(bin, demoSnapshot(t)).CombinedOutput()
+	t.Logf("%s", out)
+	if err != nil {
+		t.Fatalf("test_panic: %v", err)
+	}
+	if !strings.Contains(string(out), "all checks passed") {
+		t.Errorf("test_panic did not pass every check")
+	}
+}
+
 // TestCExample compiles examples/c/example.c and checks that the sum it
 // computes by walking the Arrow stream is the one SQL computes.
 func TestCExample(t *testing.T) {
