@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Tests the Ruby binding (gem snapdb): the minitest suite under test/ and
+# every example under examples/ruby/, against a built library and a demo
+# snapshot. About 10 s (plus one `go build` of the CLI without SNAPDB_CLI).
+#
+#   SNAPDB_LIBRARY=/abs/build/libsnap.so   a built libsnap.so (make lib); required
+#   SNAPDB_DEMO=/abs/demo                  a demo snapshot with a stored NLP automaton; required
+#                                          (snapdb demo --dir D --scale 0.05 && snapdb nlp build D)
+#   SNAPDB_CLI=/abs/snapdb                 optional: the snapdb CLI the results are compared
+#                                          with (default: built here from ./cmd/snapdb)
+#   TESTOPTS="-v -n /pattern/"             optional: minitest options
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+
+say() { printf '\n== %s\n' "$*" >&2; }
+die() { echo "bindings/ruby/test.sh: $*" >&2; exit 2; }
+
+if [ -f "$root/scripts/lib.sh" ]; then
+  # shellcheck source=../../scripts/lib.sh
+  . "$root/scripts/lib.sh"
+  ensure_apt ruby ruby-ffi ruby-minitest
+fi
+
+[ -n "${SNAPDB_LIBRARY:-}" ] || die "set SNAPDB_LIBRARY to a built libsnap.so (make lib)"
+[ -f "$SNAPDB_LIBRARY" ] || die "SNAPDB_LIBRARY=$SNAPDB_LIBRARY: no such file"
+[ -n "${SNAPDB_DEMO:-}" ] || die "set SNAPDB_DEMO to a demo snapshot directory"
+[ -f "$SNAPDB_DEMO/manifest.json" ] || die "SNAPDB_DEMO=$SNAPDB_DEMO: no manifest.json there"
+SNAPDB_LIBRARY=$(cd "$(dirname "$SNAPDB_LIBRARY")" && pwd)/$(basename "$SNAPDB_LIBRARY")
+SNAPDB_DEMO=$(cd "$SNAPDB_DEMO" && pwd)
+export SNAPDB_LIBRARY SNAPDB_DEMO
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+if [ -z "${SNAPDB_CLI:-}" ]; then
+  say "building the snapdb CLI to compare with"
+  command -v go >/dev/null 2>&1 || { declare -F ensure_go >/dev/null && ensure_go; }
+  (cd "$root" && nice go build -o "$tmp/snapdb" ./cmd/snapdb)
+  SNAPDB_CLI=$tmp/snapdb
+fi
+[ -x "$SNAPDB_CLI" ] || die "SNAPDB_CLI=$SNAPDB_CLI is not executable"
+export SNAPDB_CLI
+
+cd "$here"
+failed=()
+
+say "gemspec"
+ruby -e 'spec = Gem::Specification.load("snapdb.gemspec") or abort "snapdb.gemspec does not load"
+         missing = spec.files.reject { |f| File.file?(f) }
+         abort "gemspec lists missing files: #{missing}" unless missing.empty?
+         abort "gemspec has no lib/snapdb.rb" unless spec.files.include?("lib/snapdb.rb")
+         puts "#{spec.name} #{spec.version}: #{spec.files.size} files"' || failed+=(gemspec)
+
+say "minitest (libsnap: $SNAPDB_LIBRARY, demo: $SNAPDB_DEMO)"
+# shellcheck disable=SC2086
+ruby -w -Ilib -Itest -e 'Dir["test/test_*.rb"].sort.each { |f| require File.expand_path(f) }' \
+  -- ${TESTOPTS:-} || failed+=(minitest)
+
+for ex in "$root"/examples/ruby/*.rb; do
+  say "example ${ex#"$root"/}"
+  ruby -w -Ilib "$ex" "$SNAPDB_DEMO" "$tmp/example-$(basename "$ex" .rb).snap" || failed+=("$(basename "$ex")")
+done
+
+if [ ${#failed[@]} -gt 0 ]; then
+  say "FAILED: ${failed[*]}"
+  exit 1
+fi
+say "ruby binding: all tests passed"

@@ -1,0 +1,116 @@
+# frozen_string_literal: true
+
+require_relative "test_helper"
+
+# What needs a process of its own: a panic poisons the library for good,
+# finalizers run at GC or exit, and fork. Every child is a fresh `ruby`
+# (never a fork of this process: the Go runtime does not survive fork).
+class TestProcess < SnapTest
+  def ruby(code)
+    out, err, st = SnapTestEnv.run_ruby("require 'snapdb'\nDEMO = #{DEMO.dump}\n#{code}")
+    [out, err, st]
+  end
+
+  def assert_clean_exit(out, err, st)
+    assert st.success?, "child failed (#{st.inspect}): #{err}\n#{out}"
+    refute_match(/goroutine|panic:|SIGSEGV/, err)
+  end
+
+  def test_require_does_not_load_the_library
+    out, err, st = ruby(<<~RUBY)
+      puts SnapDB.loaded?
+      SnapDB.stats
+      puts SnapDB.loaded?
+      puts SnapDB::Native.loaded_path
+    RUBY
+    assert_clean_exit(out, err, st)
+    assert_equal ["false", "true", ENV.fetch("SNAPDB_LIBRARY")], out.lines.map(&:chomp)
+  end
+
+  def test_missing_library_is_a_clear_load_error
+    out, err, st = SnapTestEnv.run_ruby(<<~RUBY)
+      ENV["SNAPDB_LIBRARY"] = "/nonexistent/libsnap.so"
+      require "snapdb"
+      begin
+        SnapDB.stats
+      rescue LoadError => e
+        puts e.message
+      end
+    RUBY
+    assert st.success?, err
+    assert_match(%r{cannot load libsnap \(/nonexistent/libsnap.so\).*SNAPDB_LIBRARY}, out)
+  end
+
+  def test_debug_panic_is_contained
+    out, err, st = ruby(<<~RUBY)
+      db = SnapDB.open(DEMO)
+      puts db.query("SELECT count(*) AS n FROM genes").first["n"] > 0
+      begin
+        SnapDB::Native.call(:snap_debug_panic)
+      rescue SnapDB::InternalError => e
+        puts "panic: code \#{e.code}" if e.message.include?("requested by the caller")
+      end
+      [-> { db.query("SELECT 1") }, -> { db.tables }, -> { SnapDB.stats },
+       -> { SnapDB.open(DEMO) }, -> { db.close }].each do |call|
+        begin
+          call.call
+          puts "no error"
+        rescue SnapDB::InternalError => e
+          puts e.message.include?("restart the process") ? "refused" : e.message
+        end
+      end
+      puts db.closed?
+      db.close # idempotent, even now
+      puts "exit"
+    RUBY
+    assert_clean_exit(out, err, st)
+    assert_equal ["true", "panic: code 11", "refused", "refused", "refused", "refused", "refused", "true", "exit"],
+                 out.lines.map(&:chomp)
+  end
+
+  def test_finalizer_closes_dropped_dbs
+    out, err, st = ruby(<<~RUBY)
+      Thread.new { 3.times { SnapDB.open(DEMO).tables } }.join
+      before = SnapDB.stats["handles"]
+      10.times do
+        GC.start(full_mark: true, immediate_sweep: true)
+        break if SnapDB.stats["handles"].zero?
+      end
+      puts before, SnapDB.stats["handles"]
+      SnapDB.open(DEMO) # left open at exit: the exit-time finalizer closes it
+    RUBY
+    assert_clean_exit(out, err, st)
+    before, after = out.lines.map(&:to_i)
+    assert_operator before, :<=, 3
+    assert_operator after, :<, 3, "GC collected none of the dropped DBs"
+  end
+
+  def test_forked_child_is_refused_not_hung
+    skip "no fork" unless Process.respond_to?(:fork)
+    out, err, st = ruby(<<~RUBY)
+      db = SnapDB.open(DEMO)
+      $stdout.sync = true
+      pid = fork do
+        begin
+          db.tables
+          puts "child: no error"
+        rescue SnapDB::ForkError => e
+          puts "child: \#{e.class}" if e.message.include?("fork")
+        end
+        begin
+          SnapDB.stats
+        rescue SnapDB::ForkError
+          puts "child: stats refused"
+        end
+        # A normal exit: the DB's finalizer must not call into the library.
+      end
+      Process.wait(pid)
+      puts "child exit \#{$?.exitstatus}"
+      puts "parent: \#{db.tables.size} tables"
+      db.close
+    RUBY
+    assert_clean_exit(out, err, st)
+    assert_equal ["child: SnapDB::ForkError", "child: stats refused", "child exit 0", "parent: 6 tables"],
+                 out.lines.map(&:chomp)
+  end
+end
