@@ -62,9 +62,12 @@ ensure_go() {
 # Versions ensure_venv installs into the virtualenv (exact pins from PyPI).
 DUCKDB_WANT=2.0.0
 PYARROW_WANT=26.0.1
+PYTEST_WANT=9.2.0  # the Python binding's tests (bindings/python)
+PANDAS_WANT=3.1.1  # the Python binding's to_pandas tests and examples
 
 # ensure_venv: a Python virtualenv with DuckDB and PyArrow, for the DuckDB
-# differential tests (internal/sqldiff) and scripts/bench-engine.sh. Made
+# differential tests (internal/sqldiff) and scripts/bench-engine.sh, and
+# pytest and pandas for the Python binding (bindings/python). Made
 # once at ${SNAPDB_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/snapdb/venv}; pip
 # runs only when the pinned versions are not the ones importable there.
 # Exports SNAPDB_PYTHON (the venv's python).
@@ -81,13 +84,13 @@ ensure_venv() {
       python3 -m venv "$venv" || { echo "cannot create a virtualenv at $venv" >&2; exit 1; }
     fi
   fi
-  local want="$DUCKDB_WANT $PYARROW_WANT" have
-  have=$("$venv/bin/python" -c 'import duckdb, pyarrow; print(duckdb.__version__, pyarrow.__version__)' 2>/dev/null || true)
+  local want="$DUCKDB_WANT $PYARROW_WANT $PYTEST_WANT $PANDAS_WANT" have
+  have=$("$venv/bin/python" -c 'import duckdb, pyarrow, pytest, pandas; print(duckdb.__version__, pyarrow.__version__, pytest.__version__, pandas.__version__)' 2>/dev/null || true)
   if [ "$have" != "$want" ]; then
-    log "installing duckdb==$DUCKDB_WANT pyarrow==$PYARROW_WANT into $venv"
+    log "installing duckdb==$DUCKDB_WANT pyarrow==$PYARROW_WANT pytest==$PYTEST_WANT pandas==$PANDAS_WANT into $venv"
     "$venv/bin/python" -m pip install --quiet --disable-pip-version-check \
-      "duckdb==$DUCKDB_WANT" "pyarrow==$PYARROW_WANT" ||
-      { echo "cannot install duckdb and pyarrow from PyPI into $venv" >&2; exit 1; }
+      "duckdb==$DUCKDB_WANT" "pyarrow==$PYARROW_WANT" "pytest==$PYTEST_WANT" "pandas==$PANDAS_WANT" ||
+      { echo "cannot install duckdb, pyarrow, pytest and pandas from PyPI into $venv" >&2; exit 1; }
   fi
   export SNAPDB_PYTHON="$venv/bin/python"
 }
