@@ -54,6 +54,18 @@ class TestQuery < SnapTest
     end
   end
 
+  # snap.h: "NULL as null". A column of Arrow type null (a NULL literal, an
+  # untyped NULL parameter) is rendered by internal/rowjson as the text
+  # "(null)" in libsnap 0.1.0 (array.Null has no validity bitmap, so
+  # IsNull is false).
+  def test_null_typed_column_is_nil
+    with_demo do |db|
+      got = db.query("SELECT NULL AS x, ? AS y FROM genes LIMIT 1", [nil]).first
+      skip "C API bug: a NULL-typed column arrives as #{got['x'].inspect}, not null" if got["x"] == "(null)"
+      assert_equal({ "x" => nil, "y" => nil }, got)
+    end
+  end
+
   def test_params_of_every_type
     with_demo do |db|
       assert_equal [{ "symbol" => "BRCA2" }], db.query("SELECT symbol FROM genes WHERE entity_id = ?", [29])
