@@ -26,6 +26,8 @@ fi
 [ -f "$SNAPDB_LIBRARY" ] || die "SNAPDB_LIBRARY=$SNAPDB_LIBRARY: no such file"
 [ -n "${SNAPDB_DEMO:-}" ] || die "set SNAPDB_DEMO to a demo snapshot directory"
 [ -f "$SNAPDB_DEMO/manifest.json" ] || die "SNAPDB_DEMO=$SNAPDB_DEMO: no manifest.json there"
+grep -q '"nlp"' "$SNAPDB_DEMO/manifest.json" ||
+  die "SNAPDB_DEMO=$SNAPDB_DEMO has no stored NLP automaton (snapdb nlp build $SNAPDB_DEMO)"
 SNAPDB_LIBRARY=$(cd "$(dirname "$SNAPDB_LIBRARY")" && pwd)/$(basename "$SNAPDB_LIBRARY")
 SNAPDB_DEMO=$(cd "$SNAPDB_DEMO" && pwd)
 export SNAPDB_LIBRARY SNAPDB_DEMO
@@ -39,7 +41,12 @@ if [ -z "${SNAPDB_CLI:-}" ]; then
   (cd "$root" && nice go build -o "$tmp/snapdb" ./cmd/snapdb)
   SNAPDB_CLI=$tmp/snapdb
 fi
+case $SNAPDB_CLI in
+  */*) ;;
+  *) SNAPDB_CLI=$(command -v "$SNAPDB_CLI") || die "SNAPDB_CLI: no $SNAPDB_CLI on PATH" ;;
+esac
 [ -x "$SNAPDB_CLI" ] || die "SNAPDB_CLI=$SNAPDB_CLI is not executable"
+SNAPDB_CLI=$(cd "$(dirname "$SNAPDB_CLI")" && pwd)/$(basename "$SNAPDB_CLI")
 export SNAPDB_CLI
 
 cd "$here"
