@@ -151,3 +151,20 @@ def test_query_errors(db):
     with pytest.raises(snapdb.SnapError) as e:
         db.query("SELECT * FROM no_such_table")
     assert e.value.code in (3, 6)
+
+
+def test_zero_copy_and_lifetime(db):
+    # The table's buffers are the library's Arrow memory, not pyarrow's:
+    # held while the table lives, freed when it goes.
+    before = pa.total_allocated_bytes()
+    t = db.query("SELECT * FROM exposures")
+    assert t.num_rows == 10000
+    assert pa.total_allocated_bytes() == before
+    held = snapdb.stats()["arrowBytes"]
+    assert held >= t.nbytes
+    assert snapdb.stats()["streams"] == 0  # the stream is released; its batches live on
+    col = t.column("id")
+    del t
+    assert snapdb.stats()["arrowBytes"] > 0  # one column still refers to its batch
+    del col
+    assert snapdb.stats()["arrowBytes"] == 0
