@@ -46,9 +46,9 @@ module SnapTestEnv
   # run_ruby runs code in a fresh ruby process (never fork: the Go runtime
   # does not survive it) with the gem on the load path; returns stdout,
   # stderr and the status. It is killed after timeout seconds.
-  def self.run_ruby(code, timeout: 30)
-    cmd = [RbConfig.ruby, "-I", RUBY_LIB, "-e", code]
-    Open3.popen3(*cmd) do |stdin, stdout, stderr, wait|
+  def self.run_ruby(code, timeout: 30, env: {}, lib: RUBY_LIB)
+    cmd = [RbConfig.ruby, "-I", lib, "-e", code]
+    Open3.popen3(env, *cmd) do |stdin, stdout, stderr, wait|
       stdin.close
       out_reader = Thread.new { stdout.read }
       err_reader = Thread.new { stderr.read }

@@ -41,6 +41,44 @@ class TestProcess < SnapTest
     assert_match(%r{cannot load libsnap \(/nonexistent/libsnap.so\).*SNAPDB_LIBRARY}, out)
   end
 
+  # Where libsnap.so is looked for: $SNAPDB_LIBRARY, else lib/libsnap.so
+  # in the gem, else the dynamic loader's search path.
+  def test_library_search_order
+    lib = File.join(tmpdir, "gem", "lib")
+    FileUtils.mkdir_p(lib)
+    FileUtils.cp_r(Dir[File.join(SnapTestEnv::RUBY_LIB, "*")], lib)
+    code = "require 'snapdb'; SnapDB.stats; puts SnapDB::Native.loaded_path"
+    no_env = { "SNAPDB_LIBRARY" => nil, "LD_LIBRARY_PATH" => nil }
+
+    # Nothing bundled, nothing on the loader's path: a clear LoadError
+    # (unless a libsnap.so is installed system-wide, make install).
+    out, err, st = SnapTestEnv.run_ruby(code, env: no_env, lib: lib)
+    if st.success?
+      assert_equal "libsnap.so", out.chomp
+    else
+      assert_match(/cannot load libsnap \(libsnap.so\).*SNAPDB_LIBRARY/, err)
+    end
+
+    # The system's: found by the dynamic loader.
+    sys = File.join(tmpdir, "sys")
+    FileUtils.mkdir_p(sys)
+    File.symlink(ENV.fetch("SNAPDB_LIBRARY"), File.join(sys, "libsnap.so"))
+    out, err, st = SnapTestEnv.run_ruby(code, env: no_env.merge("LD_LIBRARY_PATH" => sys), lib: lib)
+    assert st.success?, err
+    assert_equal "libsnap.so", out.chomp
+
+    # Bundled in the gem's lib directory: preferred to the system's.
+    File.symlink(ENV.fetch("SNAPDB_LIBRARY"), File.join(lib, "libsnap.so"))
+    out, err, st = SnapTestEnv.run_ruby(code, env: no_env.merge("LD_LIBRARY_PATH" => sys), lib: lib)
+    assert st.success?, err
+    assert_equal File.join(lib, "libsnap.so"), out.chomp
+
+    # $SNAPDB_LIBRARY: preferred to both.
+    out, err, st = SnapTestEnv.run_ruby(code, env: { "LD_LIBRARY_PATH" => sys }, lib: lib)
+    assert st.success?, err
+    assert_equal ENV.fetch("SNAPDB_LIBRARY"), out.chomp
+  end
+
   def test_debug_panic_is_contained
     out, err, st = ruby(<<~RUBY)
       db = SnapDB.open(DEMO)
