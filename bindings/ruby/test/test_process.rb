@@ -41,6 +41,21 @@ class TestProcess < SnapTest
     assert_match(%r{cannot load libsnap \(/nonexistent/libsnap.so\).*SNAPDB_LIBRARY}, out)
   end
 
+  def test_a_library_without_the_symbols_is_a_load_error
+    other = Dir["/{usr/,}lib/{x86_64-linux-gnu/,}libz.so.1"].first
+    skip "no libz.so.1 to stand in for a foreign library" unless other
+    out, err, st = SnapTestEnv.run_ruby(<<~RUBY, env: { "SNAPDB_LIBRARY" => other })
+      require "snapdb"
+      begin
+        SnapDB.stats
+      rescue LoadError => e
+        puts e.message
+      end
+    RUBY
+    assert st.success?, err
+    assert_match(/is not the libsnap this binding needs: .*snap_version/, out)
+  end
+
   # Where libsnap.so is looked for: $SNAPDB_LIBRARY, else lib/libsnap.so
   # in the gem, else the dynamic loader's search path.
   def test_library_search_order

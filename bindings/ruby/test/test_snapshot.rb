@@ -75,6 +75,18 @@ class TestSnapshot < SnapTest
     end
   end
 
+  def test_paths_are_bytes
+    with_demo do |db|
+      binary = File.join(tmpdir, "caf\xE9.snap").b # not UTF-8: a valid Linux file name
+      meta = db.save(binary)
+      assert File.file?(binary)
+      SnapDB.open(binary) { |copy| assert_equal meta["root_hash"], copy.info["rootHash"] }
+      latin1 = File.join(tmpdir, "caf\xE9-latin1.snap").b.force_encoding(Encoding::ISO_8859_1)
+      db.save(latin1)
+      assert File.file?(File.join(tmpdir, "café-latin1.snap")), "a Latin-1 path is saved under its UTF-8 name"
+    end
+  end
+
   def test_bad_paths
     with_demo do |db|
       assert_raises(TypeError) { db.save(nil) }

@@ -163,8 +163,12 @@ module SnapDB
             raise LoadError, "snapdb: cannot load libsnap (#{path}): #{e.message}; " \
                              "set SNAPDB_LIBRARY to the path of a built libsnap.so (make lib)"
           end
-          FUNCTIONS.each do |name, args, ret, blocking|
-            attach_function name, args, ret, blocking: blocking
+          begin
+            FUNCTIONS.each do |name, args, ret, blocking|
+              attach_function name, args, ret, blocking: blocking
+            end
+          rescue FFI::NotFoundError => e
+            raise LoadError, "snapdb: #{path} is not the libsnap this binding needs: #{e.message}"
           end
           @pid = Process.pid
           @loaded_path = path
@@ -238,7 +242,10 @@ module SnapDB
         raise TypeError, "snapdb: a path must be a String or Pathname, not #{path.class}" unless path.is_a?(String)
         raise ArgumentError, "snapdb: a path must not contain a NUL byte: #{path.inspect}" if path.include?("\0")
 
-        buffer(path.encode(Encoding::UTF_8))
+        # Paths are bytes: UTF-8 and binary ones go as they are, others
+        # are transcoded to UTF-8.
+        path = path.encode(Encoding::UTF_8) unless [Encoding::UTF_8, Encoding::BINARY, Encoding::US_ASCII].include?(path.encoding)
+        buffer(path)
       end
 
       private
