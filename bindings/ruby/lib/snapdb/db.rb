@@ -81,7 +81,7 @@ module SnapDB
     # when path ends in ".snap", a directory otherwise, atomically. An
     # existing snapshot at path is replaced only with overwrite: true;
     # anything else there is never replaced (ExistsError). Returns the
-    # saved snapshot's summary (see SnapDB.open's doc for its keys).
+    # saved snapshot's summary (its keys are in SnapDB's doc).
     def save(path, overwrite: false)
       meta = Native::SnapshotMeta.for_call
       flags = overwrite ? Native::SAVE_OVERWRITE : 0
