@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Tests the Ruby binding (gem snapdb): the minitest suite under test/ and
+# Tests the Ruby binding (gem snapdb): gem build and install with the library
+# bundled, the minitest suite under test/, and
 # every example under examples/ruby/, against a built library and a demo
 # snapshot. About 10 s (plus one `go build` of the CLI without SNAPDB_CLI).
 #
@@ -58,6 +59,23 @@ ruby -e 'spec = Gem::Specification.load("snapdb.gemspec") or abort "snapdb.gemsp
          abort "gemspec lists missing files: #{missing}" unless missing.empty?
          abort "gemspec has no lib/snapdb.rb" unless spec.files.include?("lib/snapdb.rb")
          puts "#{spec.name} #{spec.version}: #{spec.files.size} files"' || failed+=(gemspec)
+
+say "gem build and install (libsnap.so bundled, SNAPDB_LIBRARY unset)"
+gem_smoke() {
+  local src=$tmp/gem-src gems=$tmp/gems
+  mkdir -p "$src" "$gems"
+  cp -r snapdb.gemspec README.md lib "$src/"
+  cp "$SNAPDB_LIBRARY" "$src/lib/libsnap.so"
+  (cd "$src" && gem build --silent snapdb.gemspec -o "$tmp/snapdb.gem") &&
+    gem install --silent --local --ignore-dependencies --no-document --install-dir "$gems" "$tmp/snapdb.gem" &&
+    env -u SNAPDB_LIBRARY GEM_PATH="$gems:$(gem env gempath)" ruby -e '
+      require "snapdb"
+      n = SnapDB.open(ARGV[0]) { |db| db.query("SELECT count(*) AS n FROM genes").first["n"] }
+      path = SnapDB::Native.loaded_path
+      abort "loaded #{path}, not the gem'"'"'s copy" unless path.start_with?(ARGV[1]) && path.end_with?("/lib/libsnap.so")
+      puts "installed gem #{Gem.loaded_specs["snapdb"].version}: #{n} genes via #{path}"' "$SNAPDB_DEMO" "$gems"
+}
+gem_smoke || failed+=(gem)
 
 say "minitest (libsnap: $SNAPDB_LIBRARY, demo: $SNAPDB_DEMO)"
 # shellcheck disable=SC2086
