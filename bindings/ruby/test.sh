@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Tests the Ruby binding (gem snapdb): gem build and install with the
 # library bundled, the minitest suite under test/, and every example under
-# examples/ruby/, against a built library and a demo snapshot. About 10 s (plus one `go build` of the CLI without SNAPDB_CLI).
+# examples/ruby/, against a built library and a demo snapshot. About 10 s
+# (plus one `go build` of the CLI without SNAPDB_CLI).
 #
 #   SNAPDB_LIBRARY=/abs/build/libsnap.so   a built libsnap.so (make lib); required
 #   SNAPDB_DEMO=/abs/demo                  a demo snapshot with a stored NLP automaton; required
