@@ -216,6 +216,14 @@ type aggState struct {
 	buf      []byte
 	gid      []int32
 	distinct []map[string]struct{}
+	// partial: a worker's share of a parallel aggregation. Its DISTINCT
+	// aggregates only collect (group, value) keys; merge folds them.
+	partial bool
+	// base is the position of the current batch's first row in the
+	// input; first holds each group's first row, for merge to keep
+	// first-appearance order.
+	base  int64
+	first []int64
 }
 
 // accum holds one aggregate's per-group values.
@@ -303,8 +311,7 @@ func (st *aggState) add(rec arrow.RecordBatch) error {
 	switch {
 	case len(keys) == 0:
 		if st.ngroups == 0 {
-			st.ngroups = 1
-			st.grow(1)
+			st.newGroup(nil, 0)
 		}
 		for r := range gid {
 			gid[r] = 0
@@ -362,6 +369,7 @@ func (st *aggState) newGroup(keys []*vec, r int) int32 {
 	}
 	st.ngroups++
 	st.grow(st.ngroups)
+	st.first = append(st.first, st.base+int64(r))
 	return int32(st.ngroups - 1)
 }
 
@@ -386,6 +394,9 @@ func (st *aggState) update(ai int, a *accum, v *vec, gid []int32) error {
 				continue
 			}
 			set[string(st.buf)] = struct{}{}
+			if st.partial {
+				continue
+			}
 		}
 		x := v.at(r)
 		first := !a.has[g]

@@ -264,8 +264,17 @@ func (q *planner) plan(stmt *sqlparse.Select) (iter, *arrow.Schema, error) {
 		}
 	}
 
-	// Scans and joins.
-	cur, sc, err := q.scanRel(q.rels[0], scanLimit)
+	// Scans and joins. An aggregation of one table runs in the scan's
+	// workers.
+	var cur iter
+	var sc *scope
+	var aggScan *scanPlan
+	if aggregating && len(q.rels) == 1 && len(residual) == 0 {
+		aggScan, sc, err = q.planRel(q.rels[0], 0)
+		cur = &emptyIter{}
+	} else {
+		cur, sc, err = q.scanRel(q.rels[0], scanLimit)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -312,7 +321,11 @@ func (q *planner) plan(stmt *sqlparse.Select) (iter, *arrow.Schema, error) {
 				}
 			}
 		}
-		cur = &aggIter{in: cur, plan: ag, mem: q.opts.Mem, ctx: q.ctx}
+		if aggScan != nil {
+			cur = &scanAggIter{p: aggScan, plan: ag, mem: q.opts.Mem, ctx: q.ctx}
+		} else {
+			cur = &aggIter{in: cur, plan: ag, mem: q.opts.Mem, ctx: q.ctx}
+		}
 		sc = ag.out
 		if having != nil {
 			pred, err := sc.bind(having)
@@ -467,6 +480,19 @@ func (r *relation) scope() *scope {
 }
 
 func (q *planner) scanRel(r *relation, limit int64) (iter, *scope, error) {
+	if limit < 0 { // LIMIT 0
+		return &emptyIter{}, r.scope(), nil
+	}
+	p, sc, err := q.planRel(r, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	return &readerIter{rr: startScan(q.ctx, p)}, sc, nil
+}
+
+// planRel plans the scan of a relation, which returns the columns of
+// its scope.
+func (q *planner) planRel(r *relation, limit int64) (*scanPlan, *scope, error) {
 	sc := r.scope()
 	var filter *bexpr
 	if len(r.filter) > 0 {
@@ -483,14 +509,11 @@ func (q *planner) scanRel(r *relation, limit int64) (iter, *scope, error) {
 	for i, f := range r.needed {
 		cols[i] = r.t.Schema().Field(f).Name
 	}
-	if limit < 0 { // LIMIT 0
-		return &emptyIter{}, sc, nil
-	}
-	s, err := newScan(q.ctx, r.t, ScanSpec{Columns: cols, Limit: limit, BatchSize: q.opts.BatchSize, Parallelism: q.opts.Parallelism, Mem: q.opts.Mem}, filter)
+	p, err := r.t.planScan(ScanSpec{Columns: cols, Limit: limit, BatchSize: q.opts.BatchSize, Parallelism: q.opts.Parallelism, Mem: q.opts.Mem}, filter)
 	if err != nil {
 		return nil, nil, err
 	}
-	return &readerIter{rr: s}, sc, nil
+	return p, sc, nil
 }
 
 func (q *planner) limits(stmt *sqlparse.Select) (limit, offset int64, err error) {

@@ -221,12 +221,17 @@ func newScan(ctx context.Context, t *Table, spec ScanSpec, filter *bexpr) (*scan
 	if err != nil {
 		return nil, err
 	}
+	return startScan(ctx, p), nil
+}
+
+// startScan starts the workers of a planned scan.
+func startScan(ctx context.Context, p *scanPlan) *scanReader {
 	sctx, cancel := context.WithCancel(ctx)
 	s := &scanReader{p: p, parent: ctx, ctx: sctx, cancel: cancel, pending: make(chan chan result, p.par)}
 	s.refs.Store(1)
 	s.wg.Add(1)
 	go s.dispatch()
-	return s, nil
+	return s
 }
 
 func (s *scanReader) dispatch() {

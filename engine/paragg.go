@@ -1,0 +1,292 @@
+package engine
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"golang.org/x/sync/errgroup"
+)
+
+// Aggregation over a single scan runs in the scan's workers: each worker
+// folds the batches of the row groups it decodes into its own aggState
+// (a partial aggregation), and the partial states are merged at the end.
+// The merged groups keep the order in which they first appear in the
+// table, as a serial aggregation gives them.
+
+// unitShift places a row's unit above its row number in a position.
+const unitShift = 40
+
+// scanAggIter runs an aggPlan over a scanPlan with partial aggregation.
+type scanAggIter struct {
+	p    *scanPlan
+	plan *aggPlan
+	mem  memory.Allocator
+	ctx  context.Context
+	done bool
+}
+
+func (a *scanAggIter) release() {}
+
+func (a *scanAggIter) next() (arrow.RecordBatch, error) {
+	if a.done {
+		return nil, nil
+	}
+	a.done = true
+	parts := make([]*aggState, max(1, min(a.p.par, len(a.p.units))))
+	for i := range parts {
+		parts[i] = newAggState(a.plan, a.mem)
+		parts[i].partial = true
+	}
+	defer func() {
+		for _, st := range parts {
+			st.release()
+		}
+	}()
+	err := a.p.runParallel(a.ctx, len(parts), func(w, unit int, at int64, rec arrow.RecordBatch) error {
+		st := parts[w]
+		st.base = int64(unit)<<unitShift + at
+		return st.add(rec)
+	})
+	if err != nil {
+		return nil, err
+	}
+	st, err := mergeStates(a.plan, a.mem, parts)
+	if err != nil {
+		return nil, err
+	}
+	defer st.release()
+	if len(a.plan.groups) == 0 && st.ngroups == 0 {
+		st.newGroup(nil, 0)
+	}
+	return st.result()
+}
+
+// runParallel decodes the plan's units on workers goroutines and calls
+// fold with each batch, the worker's number (so that fold can keep
+// per-worker state without locks), the unit's number and the position of
+// the batch's first row among the rows the unit returned. fold must not
+// keep rec. The first error stops every worker.
+func (p *scanPlan) runParallel(ctx context.Context, workers int, fold func(w, unit int, at int64, rec arrow.RecordBatch) error) error {
+	g, gctx := errgroup.WithContext(ctx)
+	var nextUnit atomic.Int64
+	for w := 0; w < workers; w++ {
+		g.Go(func() error {
+			for {
+				ui := int(nextUnit.Add(1) - 1)
+				if ui >= len(p.units) {
+					return nil
+				}
+				var at int64
+				var ferr error
+				err := p.runUnit(gctx, p.units[ui], func(rec arrow.RecordBatch) bool {
+					ferr = fold(w, ui, at, rec)
+					at += rec.NumRows()
+					rec.Release()
+					return ferr == nil
+				})
+				if ferr != nil {
+					return ferr
+				}
+				if err != nil {
+					return err
+				}
+			}
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return err
+	}
+	return ctx.Err()
+}
+
+// mergeStates folds partial states into one that holds every group, in
+// the order of their first rows. The result serves result() only: its
+// group lookup maps are left empty.
+func mergeStates(p *aggPlan, mem memory.Allocator, parts []*aggState) (*aggState, error) {
+	st := newAggState(p, mem)
+	// Each part's groups: their key values and encodings.
+	type cand struct {
+		first int64
+		part  int
+		row   int
+	}
+	keyVecs := make([][]*vec, len(parts))
+	encs := make([][]string, len(parts))
+	var keep []arrow.Array
+	defer func() { releaseAll(keep) }()
+	byKey := map[string]*cand{}
+	for pi, o := range parts {
+		keyVecs[pi] = make([]*vec, len(o.keyBlds))
+		for i, b := range o.keyBlds {
+			arr := b.NewArray()
+			keep = append(keep, arr)
+			v, err := fromArrow(arr)
+			if err != nil {
+				return nil, err
+			}
+			keyVecs[pi][i] = v
+		}
+		encs[pi] = make([]string, o.ngroups)
+		for r := 0; r < o.ngroups; r++ {
+			var buf []byte
+			for _, k := range keyVecs[pi] {
+				buf = appendKey(buf, k, r)
+			}
+			enc := string(buf)
+			encs[pi][r] = enc
+			if c, ok := byKey[enc]; !ok {
+				byKey[enc] = &cand{first: o.first[r], part: pi, row: r}
+			} else if o.first[r] < c.first {
+				*c = cand{first: o.first[r], part: pi, row: r}
+			}
+		}
+	}
+	order := make([]string, 0, len(byKey))
+	for enc := range byKey {
+		order = append(order, enc)
+	}
+	sort.Slice(order, func(i, j int) bool { return byKey[order[i]].first < byKey[order[j]].first })
+	gids := make(map[string]int32, len(order))
+	for _, enc := range order {
+		c := byKey[enc]
+		st.base = c.first - int64(c.row)
+		gids[enc] = st.newGroup(keyVecs[c.part], c.row)
+	}
+	// The aggregates.
+	for pi, o := range parts {
+		gmap := make([]int32, o.ngroups)
+		for r := range gmap {
+			gmap[r] = gids[encs[pi][r]]
+		}
+		for ai, a := range st.accs {
+			b := o.accs[ai]
+			if a.s.distinct {
+				if err := st.mergeDistinct(ai, o.distinct[ai], gmap); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if err := a.merge(b, gmap); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return st, nil
+}
+
+// merge folds another state's accumulator of the same aggregate into a;
+// gmap maps b's groups to a's.
+func (a *accum) merge(b *accum, gmap []int32) error {
+	s := a.s
+	for r, g := range gmap {
+		if s.star {
+			a.count[g] += b.count[r]
+			continue
+		}
+		if !b.has[r] {
+			continue
+		}
+		first := !a.has[g]
+		a.has[g] = true
+		a.count[g] += b.count[r]
+		switch s.fn {
+		case "count":
+		case "sum", "avg":
+			switch {
+			case s.fn == "sum" && s.out.k == kFloat, s.fn == "avg" && s.arg.t.k == kFloat:
+				a.f[g] += b.f[r]
+			default:
+				a.d[g] = a.d[g].Add(b.d[r])
+				if s.arg.t.k == kDec && !a.d[g].FitsInPrecision(38) {
+					return fmt.Errorf("%s: DECIMAL overflow in sum", s.fn)
+				}
+			}
+		case "min", "max":
+			less := s.fn == "min"
+			switch s.arg.t.k {
+			case kInt, kDate, kTs:
+				if c := intCmp(b.i[r], a.i[g]); first || (c < 0) == less && c != 0 {
+					a.i[g] = b.i[r]
+				}
+			case kFloat:
+				if c := floatCmp(b.f[r], a.f[g]); first || (c < 0) == less && c != 0 {
+					a.f[g] = b.f[r]
+				}
+			case kDec:
+				if c := b.d[r].Cmp(a.d[g]); first || (c < 0) == less && c != 0 {
+					a.d[g] = b.d[r]
+				}
+			case kStr:
+				if c := strings.Compare(b.str[r], a.str[g]); first || (c < 0) == less && c != 0 {
+					a.str[g] = b.str[r]
+				}
+			case kBool:
+				if c := boolCmp(b.b[r], a.b[g]); first || (c < 0) == less && c != 0 {
+					a.b[g] = b.b[r]
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// mergeDistinct folds the (group, value) keys a partial state collected
+// for DISTINCT aggregate ai: values not seen before in their group are
+// accumulated.
+func (st *aggState) mergeDistinct(ai int, set map[string]struct{}, gmap []int32) error {
+	if len(set) == 0 {
+		return nil
+	}
+	a := st.accs[ai]
+	t := a.s.arg.t
+	v := newVec(t, len(set), false)
+	gid := make([]int32, 0, len(set))
+	r := 0
+	for key := range set {
+		g := binary.LittleEndian.Uint32([]byte(key[:4]))
+		if err := decodeKey(key[4:], v, r); err != nil {
+			return err
+		}
+		gid = append(gid, gmap[g])
+		r++
+	}
+	return st.update(ai, a, v, gid)
+}
+
+// decodeKey sets row r of v from its appendKey encoding (never NULL:
+// aggregates skip NULL values before they are keyed).
+func decodeKey(key string, v *vec, r int) error {
+	if len(key) == 0 || key[0] != 1 {
+		return fmt.Errorf("internal error: bad DISTINCT key")
+	}
+	key = key[1:]
+	switch v.t.k {
+	case kBool:
+		v.b[r] = key[0] == 1
+	case kInt, kDate, kTs:
+		v.i[r] = int64(binary.LittleEndian.Uint64([]byte(key)))
+	case kFloat:
+		v.f[r] = math.Float64frombits(binary.LittleEndian.Uint64([]byte(key)))
+	case kDec:
+		lo := binary.LittleEndian.Uint64([]byte(key))
+		hi := int64(binary.LittleEndian.Uint64([]byte(key[8:])))
+		v.d[r] = decimal128.New(hi, lo)
+	case kStr:
+		n, w := binary.Uvarint([]byte(key))
+		if w <= 0 || uint64(len(key)-w) < n {
+			return fmt.Errorf("internal error: bad DISTINCT key")
+		}
+		v.s[r] = key[w : w+int(n)]
+	default:
+		return fmt.Errorf("internal error: DISTINCT of %s", v.t)
+	}
+	return nil
+}

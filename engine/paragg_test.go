@@ -1,0 +1,311 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// aggRow is one row of the partial-aggregation fixture; nil fields are
+// NULL.
+type aggRow struct {
+	k    *string
+	v    *int64
+	d    *int64 // cents of a DECIMAL(12,2)
+	f    *float64
+	s    *string
+	flag *bool
+}
+
+// aggFixture writes rows as table t in row groups of rgRows rows.
+func aggFixture(t *testing.T, rows []aggRow, rgRows int64) MapCatalog {
+	t.Helper()
+	schema := arrow.NewSchema([]arrow.Field{
+		{Name: "k", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "v", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
+		{Name: "d", Type: &arrow.Decimal128Type{Precision: 12, Scale: 2}, Nullable: true},
+		{Name: "f", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+		{Name: "s", Type: arrow.BinaryTypes.String, Nullable: true},
+		{Name: "flag", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, schema)
+	defer b.Release()
+	for _, r := range rows {
+		appendPtr(b.Field(0), r.k, func(x string) { b.Field(0).(*array.StringBuilder).Append(x) })
+		appendPtr(b.Field(1), r.v, func(x int64) { b.Field(1).(*array.Int64Builder).Append(x) })
+		appendPtr(b.Field(2), r.d, func(x int64) { b.Field(2).(*array.Decimal128Builder).Append(decimal128.FromI64(x)) })
+		appendPtr(b.Field(3), r.f, func(x float64) { b.Field(3).(*array.Float64Builder).Append(x) })
+		appendPtr(b.Field(4), r.s, func(x string) { b.Field(4).(*array.StringBuilder).Append(x) })
+		appendPtr(b.Field(5), r.flag, func(x bool) { b.Field(5).(*array.BooleanBuilder).Append(x) })
+	}
+	rec := b.NewRecordBatch()
+	defer rec.Release()
+	return MapCatalog{"t": writeTable(t, "t", rec, rgRows, 1<<10)}
+}
+
+func appendPtr[T any](b array.Builder, p *T, app func(T)) {
+	if p == nil {
+		b.AppendNull()
+		return
+	}
+	app(*p)
+}
+
+func ptr[T any](x T) *T { return &x }
+
+// randomAggRows makes n rows over a few keys (and NULL keys), with NULLs
+// in every column and values that repeat, so that DISTINCT matters.
+func randomAggRows(n int, seed uint64) []aggRow {
+	r := rand.New(rand.NewPCG(seed, 1))
+	keys := []string{"chr1", "chr2", "chrX", "chrY", "chrM"}
+	words := []string{"alpha", "beta", "gamma", "delta", "", "Zeta", "ωμέγα"}
+	rows := make([]aggRow, n)
+	for i := range rows {
+		var row aggRow
+		if r.IntN(10) > 0 {
+			row.k = ptr(keys[r.IntN(len(keys))])
+		}
+		if r.IntN(8) > 0 {
+			row.v = ptr(r.Int64N(50) - 25)
+		}
+		if r.IntN(6) > 0 {
+			row.d = ptr(r.Int64N(100000) - 50000)
+		}
+		if r.IntN(7) > 0 {
+			row.f = ptr(float64(r.IntN(4000)-2000) / 4) // exact in any order of summing
+		}
+		if r.IntN(5) > 0 {
+			row.s = ptr(words[r.IntN(len(words))] + fmt.Sprint(r.IntN(30)))
+		}
+		if r.IntN(4) > 0 {
+			row.flag = ptr(r.IntN(2) == 0)
+		}
+		rows[i] = row
+	}
+	return rows
+}
+
+// refGroup is the expected result of one group, computed directly.
+type refGroup struct {
+	key                  *string
+	n, nv                int64
+	distinctV, distinctD map[int64]bool
+	sumV, sumD           int64
+	nd                   int64
+	minS, maxS           *string
+	minF, maxF           *float64
+	sumF                 float64
+	nf                   int64
+	anyTrue, anyFlag     bool
+	maxFlag              bool
+}
+
+func refAggregate(rows []aggRow) []*refGroup {
+	var order []*refGroup
+	byKey := map[string]*refGroup{}
+	for _, r := range rows {
+		name := "\x00null"
+		if r.k != nil {
+			name = *r.k
+		}
+		g := byKey[name]
+		if g == nil {
+			g = &refGroup{key: r.k, distinctV: map[int64]bool{}, distinctD: map[int64]bool{}}
+			byKey[name] = g
+			order = append(order, g)
+		}
+		g.n++
+		if r.v != nil {
+			g.nv++
+			g.sumV += *r.v
+			g.distinctV[*r.v] = true
+		}
+		if r.d != nil {
+			g.nd++
+			g.sumD += *r.d
+			g.distinctD[*r.d] = true
+		}
+		if r.f != nil {
+			g.nf++
+			g.sumF += *r.f
+			if g.minF == nil || *r.f < *g.minF {
+				g.minF = ptr(*r.f)
+			}
+			if g.maxF == nil || *r.f > *g.maxF {
+				g.maxF = ptr(*r.f)
+			}
+		}
+		if r.s != nil {
+			if g.minS == nil || *r.s < *g.minS {
+				g.minS = ptr(*r.s)
+			}
+			if g.maxS == nil || *r.s > *g.maxS {
+				g.maxS = ptr(*r.s)
+			}
+		}
+		if r.flag != nil {
+			g.maxFlag = g.maxFlag || *r.flag
+			g.anyFlag = true
+		}
+	}
+	return order
+}
+
+const refAggSQL = "SELECT k, count(*), count(v), count(DISTINCT v), sum(v), sum(d), avg(d), sum(DISTINCT d), " +
+	"min(s), max(s), min(f), max(f), sum(f), avg(f), max(flag) FROM t GROUP BY k"
+
+// String formats a refGroup as str formats refAggSQL's row.
+func (g *refGroup) String() string {
+	orNull := func(ok bool, v any) string {
+		if !ok {
+			return "NULL"
+		}
+		return fmt.Sprint(v)
+	}
+	cents := func(c int64) string {
+		sign := ""
+		if c < 0 {
+			sign, c = "-", -c
+		}
+		return fmt.Sprintf("%s%d.%02d", sign, c/100, c%100)
+	}
+	var sumDistinctD int64
+	for d := range g.distinctD {
+		sumDistinctD += d
+	}
+	deref := func(p any) string {
+		switch p := p.(type) {
+		case *string:
+			if p != nil {
+				return *p
+			}
+		case *float64:
+			if p != nil {
+				return fmt.Sprint(*p)
+			}
+		}
+		return "NULL"
+	}
+	return strings.Join([]string{
+		deref(g.key),
+		fmt.Sprint(g.n), fmt.Sprint(g.nv), fmt.Sprint(len(g.distinctV)),
+		orNull(g.nv > 0, g.sumV),
+		orNull(g.nd > 0, cents(g.sumD)),
+		orNull(g.nd > 0, float64(g.sumD)/100/float64(g.nd)),
+		orNull(g.nd > 0, cents(sumDistinctD)),
+		deref(g.minS), deref(g.maxS), deref(g.minF), deref(g.maxF),
+		orNull(g.nf > 0, g.sumF),
+		orNull(g.nf > 0, g.sumF/float64(g.nf)),
+		orNull(g.anyFlag, g.maxFlag),
+	}, "|") + "\n"
+}
+
+// TestPartialAggregation checks a GROUP BY over many row groups, run by
+// 1 to 5 workers, against the same aggregation computed directly: NULL
+// keys, DISTINCT across workers, decimal sums and averages, and groups in
+// the order of their first row.
+func TestPartialAggregation(t *testing.T) {
+	rows := randomAggRows(3000, 7)
+	cat := aggFixture(t, rows, 97)
+	var want strings.Builder
+	for _, g := range refAggregate(rows) {
+		want.WriteString(g.String())
+	}
+	for par := 1; par <= 5; par++ {
+		rr, err := Query(context.Background(), cat, refAggSQL, nil, &QueryOptions{Parallelism: par, BatchSize: 40})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := str(drain(t, rr)); got != want.String() {
+			t.Errorf("parallelism %d:\n got %s\nwant %s", par, got, want.String())
+		}
+	}
+}
+
+// TestPartialAggregationEdges covers inputs with no rows: an empty table,
+// a filter that prunes every row group, one that keeps rows in few of
+// them, and a global aggregate (one group with no key).
+func TestPartialAggregationEdges(t *testing.T) {
+	rows := randomAggRows(1000, 3)
+	for i := range rows {
+		rows[i].v = ptr(int64(i)) // sorted, so that row groups prune
+	}
+	cat := aggFixture(t, rows, 50)
+	empty := aggFixture(t, nil, 50)
+	for _, tc := range []struct {
+		cat       MapCatalog
+		sql, want string
+	}{
+		{empty, "SELECT count(*), count(v), sum(v), sum(d), avg(f), min(s), count(DISTINCT s) FROM t", "0|0|NULL|NULL|NULL|NULL|0\n"},
+		{empty, "SELECT k, count(*) FROM t GROUP BY k", ""},
+		{cat, "SELECT count(*), sum(v), min(s), count(DISTINCT k) FROM t WHERE v > 5000", "0|NULL|NULL|0\n"},
+		{cat, "SELECT k, count(*) FROM t WHERE v > 5000 GROUP BY k", ""},
+		{cat, "SELECT count(*), sum(v), min(v), max(v), count(DISTINCT v % 7) FROM t WHERE v BETWEEN 120 AND 879", "760|379620|120|879|7\n"},
+		{cat, "SELECT count(*), sum(v), count(DISTINCT v) FROM t", "1000|499500|1000\n"},
+		{cat, "SELECT v % 3, count(*) FROM t WHERE v >= 990 GROUP BY v % 3", "0|4\n1|3\n2|3\n"},
+	} {
+		for _, par := range []int{1, 3} {
+			rr, err := Query(context.Background(), tc.cat, tc.sql, nil, &QueryOptions{Parallelism: par})
+			if err != nil {
+				t.Fatalf("%s: %v", tc.sql, err)
+			}
+			if got := str(drain(t, rr)); got != tc.want {
+				t.Errorf("%s (parallelism %d):\n got %q\nwant %q", tc.sql, par, got, tc.want)
+			}
+		}
+	}
+}
+
+// TestMergeStatesEmptyParts merges a global count(*)'s partial states of
+// which some saw no rows: all empty gives no group (the caller adds the
+// one row of a global aggregate), else the counts add up.
+func TestMergeStatesEmptyParts(t *testing.T) {
+	mem := memory.DefaultAllocator
+	ag := &aggPlan{in: &scope{}, out: &scope{cols: []column{{name: "count_star()", t: tInt}}}}
+	ag.aggs = []*aggSpec{{fn: "count", star: true, out: tInt}}
+	rows := arrow.NewSchema(nil, nil)
+	for _, tc := range []struct {
+		counts []int64 // rows seen by each part
+		groups int
+		want   int64
+	}{
+		{[]int64{0, 0}, 0, 0},
+		{[]int64{0, 3, 0}, 1, 3},
+		{[]int64{2, 0, 5}, 1, 7},
+	} {
+		var parts []*aggState
+		for i, n := range tc.counts {
+			st := newAggState(ag, mem)
+			st.partial = true
+			if n > 0 {
+				st.base = int64(i) << unitShift
+				rec := array.NewRecordBatch(rows, nil, n)
+				if err := st.add(rec); err != nil {
+					t.Fatal(err)
+				}
+				rec.Release()
+			}
+			parts = append(parts, st)
+		}
+		st, err := mergeStates(ag, mem, parts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.ngroups != tc.groups {
+			t.Errorf("merge of %v: %d groups, want %d", tc.counts, st.ngroups, tc.groups)
+		} else if tc.groups == 1 && st.accs[0].count[0] != tc.want {
+			t.Errorf("merge of %v: count %d, want %d", tc.counts, st.accs[0].count[0], tc.want)
+		}
+		st.release()
+		for _, p := range parts {
+			p.release()
+		}
+	}
+}
