@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 	"strconv"
 	"strings"
@@ -216,6 +217,7 @@ type aggState struct {
 	buf      []byte
 	gid      []int32
 	distinct []map[string]struct{}
+	dictIDs  []int32 // per dictionary entry of the batch: its group, or -1
 	// partial: a worker's share of a parallel aggregation. Its DISTINCT
 	// aggregates only collect (group, value) keys; merge folds them.
 	partial bool
@@ -296,19 +298,37 @@ func (st *aggState) grow(n int) {
 func (st *aggState) add(rec arrow.RecordBatch) error {
 	n := int(rec.NumRows())
 	ec := newEvalCtx(rec.Columns(), n)
-	keys := make([]*vec, len(st.p.groups))
-	for i, g := range st.p.groups {
-		v, err := ec.eval(g)
-		if err != nil {
-			return err
-		}
-		keys[i] = v
-	}
 	if cap(st.gid) < n {
 		st.gid = make([]int32, n)
 	}
 	gid := st.gid[:n]
+	// A bare string column as the one key is looked up without
+	// converting the column.
+	var strKey arrow.Array
+	if len(st.p.groups) == 1 && st.p.groups[0].op == "col" {
+		switch c := rec.Column(st.p.groups[0].col).(type) {
+		case *array.String:
+			strKey = c
+		case *array.Dictionary:
+			if _, ok := c.Dictionary().(*array.String); ok {
+				strKey = c
+			}
+		}
+	}
+	var keys []*vec
+	if strKey == nil {
+		keys = make([]*vec, len(st.p.groups))
+		for i, g := range st.p.groups {
+			v, err := ec.eval(g)
+			if err != nil {
+				return err
+			}
+			keys[i] = v
+		}
+	}
 	switch {
+	case strKey != nil:
+		st.stringGroups(strKey, gid)
 	case len(keys) == 0:
 		if st.ngroups == 0 {
 			st.newGroup(nil, 0)
@@ -349,6 +369,9 @@ func (st *aggState) add(rec arrow.RecordBatch) error {
 		}
 	}
 	for ai, a := range st.accs {
+		if a.s.arg != nil && a.s.arg.op == "col" && !a.s.distinct && a.updateArrow(rec.Column(a.s.arg.col), gid) {
+			continue
+		}
 		var v *vec
 		if a.s.arg != nil {
 			var err error
@@ -361,6 +384,160 @@ func (st *aggState) add(rec arrow.RecordBatch) error {
 		}
 	}
 	return nil
+}
+
+// stringGroups sets the groups of a string column's rows (a String or a
+// dictionary of strings): the key of a group is encoded as appendKey
+// encodes a string, so that batches of either kind agree.
+func (st *aggState) stringGroups(col arrow.Array, gid []int32) {
+	lookup := func(s string, r int) int32 {
+		st.buf = append(st.buf[:0], 1)
+		st.buf = binary.AppendUvarint(st.buf, uint64(len(s)))
+		st.buf = append(st.buf, s...)
+		id, ok := st.ids[string(st.buf)]
+		if !ok {
+			st.keyBlds[0].(*array.StringBuilder).Append(s)
+			id = st.addGroup(r)
+			st.ids[string(st.buf)] = id
+		}
+		return id
+	}
+	null := func(r int) int32 {
+		if st.nullID < 0 {
+			st.keyBlds[0].AppendNull()
+			st.nullID = st.addGroup(r)
+			st.ids[string([]byte{0})] = st.nullID
+		}
+		return st.nullID
+	}
+	switch c := col.(type) {
+	case *array.String:
+		last, lastID := "", int32(-1)
+		for r := range gid {
+			if c.IsNull(r) {
+				gid[r] = null(r)
+				continue
+			}
+			s := c.Value(r)
+			if lastID < 0 || s != last {
+				last, lastID = s, lookup(s, r)
+			}
+			gid[r] = lastID
+		}
+	case *array.Dictionary:
+		dict := c.Dictionary().(*array.String)
+		dm := st.dictIDs[:0]
+		for range dict.Len() {
+			dm = append(dm, -1)
+		}
+		st.dictIDs = dm
+		idx, _ := c.Indices().(*array.Int32)
+		for r := range gid {
+			if c.IsNull(r) {
+				gid[r] = null(r)
+				continue
+			}
+			var i int
+			if idx != nil {
+				i = int(idx.Value(r))
+			} else {
+				i = c.GetValueIndex(r)
+			}
+			if dm[i] < 0 {
+				dm[i] = lookup(dict.Value(i), r)
+			}
+			gid[r] = dm[i]
+		}
+	}
+}
+
+// addGroup adds a group whose keys the caller has appended, first seen
+// at row r of the batch.
+func (st *aggState) addGroup(r int) int32 {
+	st.ngroups++
+	st.grow(st.ngroups)
+	st.first = append(st.first, st.base+int64(r))
+	return int32(st.ngroups - 1)
+}
+
+// updateArrow folds a bare column into a non-DISTINCT aggregate straight
+// from its Arrow array, for the common types; false means it did not.
+func (a *accum) updateArrow(col arrow.Array, gid []int32) bool {
+	s := a.s
+	nulls := col.NullN() > 0
+	switch c := col.(type) {
+	case *array.Int64:
+		if s.fn == "sum" || s.fn == "avg" {
+			for r, x := range c.Int64Values() {
+				if nulls && c.IsNull(r) {
+					continue
+				}
+				g := gid[r]
+				a.has[g] = true
+				a.count[g]++
+				a.d[g] = a.d[g].Add(decimal128.FromI64(x))
+			}
+			return true
+		}
+		if s.fn == "min" || s.fn == "max" {
+			less := s.fn == "min"
+			for r, x := range c.Int64Values() {
+				if nulls && c.IsNull(r) {
+					continue
+				}
+				g := gid[r]
+				if !a.has[g] || (x < a.i[g]) == less && x != a.i[g] {
+					a.i[g] = x
+				}
+				a.has[g] = true
+				a.count[g]++
+			}
+			return true
+		}
+	case *array.Float64:
+		if s.fn == "sum" || s.fn == "avg" {
+			for r, x := range c.Float64Values() {
+				if nulls && c.IsNull(r) {
+					continue
+				}
+				g := gid[r]
+				a.has[g] = true
+				a.count[g]++
+				a.f[g] += x
+			}
+			return true
+		}
+	case *array.String:
+		if s.fn == "min" || s.fn == "max" {
+			less := s.fn == "min"
+			for r := range gid {
+				if nulls && c.IsNull(r) {
+					continue
+				}
+				g := gid[r]
+				x := c.Value(r)
+				if !a.has[g] {
+					a.str[g] = strings.Clone(x)
+				} else if x != a.str[g] && (x < a.str[g]) == less {
+					a.str[g] = strings.Clone(x)
+				}
+				a.has[g] = true
+				a.count[g]++
+			}
+			return true
+		}
+	}
+	if s.fn != "count" {
+		return false
+	}
+	for r, g := range gid {
+		if nulls && col.IsNull(r) {
+			continue
+		}
+		a.has[g] = true
+		a.count[g]++
+	}
+	return true
 }
 
 func (st *aggState) newGroup(keys []*vec, r int) int32 {

@@ -18,12 +18,18 @@ import (
 // rows, pages of about pageBytes bytes, page index on) and opens it as a Table.
 func writeTable(t testing.TB, name string, rec arrow.RecordBatch, rgRows, pageBytes int64) *Table {
 	t.Helper()
+	return writeTableDict(t, name, rec, rgRows, pageBytes, false)
+}
+
+// writeTableDict is writeTable with dictionary encoding on or off.
+func writeTableDict(t testing.TB, name string, rec arrow.RecordBatch, rgRows, pageBytes int64, dict bool) *Table {
+	t.Helper()
 	var buf bytes.Buffer
 	props := parquet.NewWriterProperties(
 		parquet.WithMaxRowGroupLength(rgRows),
 		parquet.WithDataPageSize(pageBytes),
 		parquet.WithBatchSize(256),
-		parquet.WithDictionaryDefault(false),
+		parquet.WithDictionaryDefault(dict),
 		parquet.WithPageIndexEnabled(true),
 		parquet.WithStats(true),
 	)

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -40,6 +41,7 @@ func (a *scanAggIter) next() (arrow.RecordBatch, error) {
 		return nil, nil
 	}
 	a.done = true
+	a.p.dictLeaves = dictKeyLeaves(a.p, a.plan)
 	parts := make([]*aggState, max(1, min(a.p.par, len(a.p.units))))
 	for i := range parts {
 		parts[i] = newAggState(a.plan, a.mem)
@@ -67,6 +69,35 @@ func (a *scanAggIter) next() (arrow.RecordBatch, error) {
 		st.newGroup(nil, 0)
 	}
 	return st.result()
+}
+
+// dictKeyLeaves returns the Parquet column of the one grouping key when
+// it is worth reading as an Arrow dictionary: a bare string column,
+// dictionary-encoded in every row group, that nothing else reads (the
+// aggregation maps each batch's dictionary entries to groups instead of
+// hashing every row, and the strings are never materialised).
+func dictKeyLeaves(p *scanPlan, ag *aggPlan) []int {
+	if p.filter != nil || len(ag.groups) != 1 || ag.groups[0].op != "col" || ag.groups[0].t.k != kStr {
+		return nil
+	}
+	col := ag.groups[0].col
+	for _, a := range ag.aggs {
+		if a.arg != nil && slices.Contains(columnsOf(a.arg, nil), col) {
+			return nil
+		}
+	}
+	f := p.out[col]
+	if p.t.schema.Field(f).Type.ID() != arrow.STRING || len(p.t.leaves[f]) != 1 {
+		return nil
+	}
+	leaf := p.t.leaves[f][0]
+	for _, u := range p.units {
+		cc, err := p.t.meta.RowGroup(u.rg).ColumnChunk(leaf)
+		if err != nil || !cc.HasDictionaryPage() {
+			return nil
+		}
+	}
+	return []int{leaf}
 }
 
 // runParallel decodes the plan's units on workers goroutines and calls

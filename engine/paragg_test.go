@@ -27,6 +27,12 @@ type aggRow struct {
 // aggFixture writes rows as table t in row groups of rgRows rows.
 func aggFixture(t *testing.T, rows []aggRow, rgRows int64) MapCatalog {
 	t.Helper()
+	return aggFixtureDict(t, rows, rgRows, false)
+}
+
+// aggFixtureDict is aggFixture with dictionary encoding on or off.
+func aggFixtureDict(t *testing.T, rows []aggRow, rgRows int64, dict bool) MapCatalog {
+	t.Helper()
 	schema := arrow.NewSchema([]arrow.Field{
 		{Name: "k", Type: arrow.BinaryTypes.String, Nullable: true},
 		{Name: "v", Type: arrow.PrimitiveTypes.Int64, Nullable: true},
@@ -47,7 +53,7 @@ func aggFixture(t *testing.T, rows []aggRow, rgRows int64) MapCatalog {
 	}
 	rec := b.NewRecordBatch()
 	defer rec.Release()
-	return MapCatalog{"t": writeTable(t, "t", rec, rgRows, 1<<10)}
+	return MapCatalog{"t": writeTableDict(t, "t", rec, rgRows, 1<<10, dict)}
 }
 
 func appendPtr[T any](b array.Builder, p *T, app func(T)) {
@@ -213,18 +219,31 @@ func (g *refGroup) String() string {
 // the order of their first row.
 func TestPartialAggregation(t *testing.T) {
 	rows := randomAggRows(3000, 7)
-	cat := aggFixture(t, rows, 97)
 	var want strings.Builder
 	for _, g := range refAggregate(rows) {
 		want.WriteString(g.String())
 	}
-	for par := 1; par <= 5; par++ {
-		rr, err := Query(context.Background(), cat, refAggSQL, nil, &QueryOptions{Parallelism: par, BatchSize: 40})
-		if err != nil {
-			t.Fatal(err)
+	for _, dict := range []bool{false, true} {
+		cat := aggFixtureDict(t, rows, 97, dict)
+		if dict {
+			// The key is read as a dictionary.
+			ag := &aggPlan{groups: []*bexpr{{op: "col", col: 0, t: tStr}}}
+			p, err := cat["t"].planScan(ScanSpec{}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := dictKeyLeaves(p, ag); len(got) != 1 {
+				t.Fatalf("dictKeyLeaves = %v, want the key's column", got)
+			}
 		}
-		if got := str(drain(t, rr)); got != want.String() {
-			t.Errorf("parallelism %d:\n got %s\nwant %s", par, got, want.String())
+		for par := 1; par <= 5; par++ {
+			rr, err := Query(context.Background(), cat, refAggSQL, nil, &QueryOptions{Parallelism: par, BatchSize: 40})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := str(drain(t, rr)); got != want.String() {
+				t.Errorf("dictionary %v, parallelism %d:\n got %s\nwant %s", dict, par, got, want.String())
+			}
 		}
 	}
 }

@@ -80,7 +80,10 @@ type scanPlan struct {
 	mem     memory.Allocator
 	schema  *arrow.Schema
 	units   []scanUnit
-	stats   ScanStats
+	// dictLeaves are Parquet leaf columns read as Arrow dictionaries
+	// (only by aggregations, which know to expect them).
+	dictLeaves []int
+	stats      ScanStats
 	pruned  atomic.Int64
 	late    atomic.Int64
 	readRow atomic.Int64
@@ -382,7 +385,11 @@ func (p *scanPlan) runUnit(ctx context.Context, u scanUnit, emit func(arrow.Reco
 	if err != nil {
 		return err
 	}
-	fr, err := pqarrow.NewFileReader(pr, pqarrow.ArrowReadProperties{BatchSize: p.batch}, p.mem)
+	props := pqarrow.ArrowReadProperties{BatchSize: p.batch}
+	for _, l := range p.dictLeaves {
+		props.SetReadDict(l, true)
+	}
+	fr, err := pqarrow.NewFileReader(pr, props, p.mem)
 	if err != nil {
 		return err
 	}
@@ -531,7 +538,15 @@ func (p *scanPlan) assemble(n int64, fcols, pcols []arrow.Array, mask *vec, a, b
 				}
 			}
 		}
-		rec := array.NewRecordBatch(p.schema, out, n)
+		schema := p.schema
+		if len(p.dictLeaves) > 0 { // some columns are dictionaries
+			fields := make([]arrow.Field, len(out))
+			for i, c := range out {
+				fields[i] = arrow.Field{Name: p.schema.Field(i).Name, Type: c.DataType(), Nullable: true}
+			}
+			schema = arrow.NewSchema(fields, nil)
+		}
+		rec := array.NewRecordBatch(schema, out, n)
 		releaseAll(fcols)
 		return rec
 	}
