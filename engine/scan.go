@@ -69,24 +69,24 @@ func Scan(ctx context.Context, t *Table, spec ScanSpec) (array.RecordReader, err
 
 // scanPlan is a bound scan.
 type scanPlan struct {
-	t       *Table
-	out     []int  // fields returned, in order
-	filter  *bexpr // over the table scope (field indices), or nil
-	fcols   []int  // fields the filter reads
-	pcols   []int  // fields returned but not read by the filter
-	limit   int64
-	batch   int64
-	par     int
-	mem     memory.Allocator
-	schema  *arrow.Schema
-	units   []scanUnit
+	t      *Table
+	out    []int  // fields returned, in order
+	filter *bexpr // over the table scope (field indices), or nil
+	fcols  []int  // fields the filter reads
+	pcols  []int  // fields returned but not read by the filter
+	limit  int64
+	batch  int64
+	par    int
+	mem    memory.Allocator
+	schema *arrow.Schema
+	units  []scanUnit
 	// dictLeaves are Parquet leaf columns read as Arrow dictionaries
 	// (only by aggregations, which know to expect them).
 	dictLeaves []int
 	stats      ScanStats
-	pruned  atomic.Int64
-	late    atomic.Int64
-	readRow atomic.Int64
+	pruned     atomic.Int64
+	late       atomic.Int64
+	readRow    atomic.Int64
 }
 
 type scanUnit struct {
