@@ -1,9 +1,18 @@
 """DB: an open snapshot."""
 
+from __future__ import annotations
+
 import json
 import os
 from ctypes import byref
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Sequence, Tuple, Union
+
+if TYPE_CHECKING:
+    import pyarrow
+
+Params = Optional[Sequence[Union[int, float, str, bool, None]]]
+PathLike = Union[str, bytes, "os.PathLike[str]"]
 
 from . import _arrow, _ffi
 from ._errors import SnapInvalidArgumentError
@@ -92,7 +101,7 @@ class Mention:
     start_rune: int
     end_rune: int
     text: str
-    candidates: tuple
+    candidates: Tuple[Candidate, ...]
 
 
 def _mention(d):
@@ -112,7 +121,7 @@ class NLP:
     def __init__(self, db):
         self._db = db
 
-    def match(self, text, all=False):
+    def match(self, text: Union[str, bytes], all: bool = False) -> List[Mention]:
         """The mentions of entity names in text, as a list of Mention:
         leftmost-longest and non-overlapping, or every candidate mention
         (overlaps included) with all=True. Raises SnapNoNLPError when the
@@ -121,7 +130,7 @@ class NLP:
         raw = _ffi.call_json("snap_nlp_match", self._db._ptr(), b, len(b), _ffi.MATCH_ALL if all else 0)
         return [_mention(d) for d in json.loads(raw)]
 
-    def match_arrow(self, text, all=False):
+    def match_arrow(self, text: Union[str, bytes], all: bool = False) -> pyarrow.Table:
         """match() as a pyarrow.Table, one row per mention (start, end,
         start_rune, end_rune, text, candidates)."""
         b = _text(text, "text")
@@ -138,7 +147,7 @@ class DB(Managed):
 
     _what = "snapdb.DB"
 
-    def __init__(self, path, *, verify=False, threads=0):
+    def __init__(self, path: PathLike, *, verify: bool = False, threads: int = 0):
         p = _path(path)
         if not isinstance(threads, int) or isinstance(threads, bool):
             raise TypeError("snapdb: threads must be an int")
@@ -160,16 +169,16 @@ class DB(Managed):
         state = "closed" if self.closed else "open"
         return f"<snapdb.DB {self.path!r} ({state})>"
 
-    def info(self):
+    def info(self) -> Dict[str, Any]:
         """The snapshot's description (versions, source, tables with row
         counts and sizes, root hash) as a dict: `snapdb info --json`."""
         return json.loads(_ffi.call_json("snap_db_info", self._ptr()))
 
-    def tables(self):
+    def tables(self) -> List[str]:
         """The table names, sorted."""
         return json.loads(_ffi.call_json("snap_db_tables", self._ptr()))
 
-    def query_reader(self, sql, params=None):
+    def query_reader(self, sql: Union[str, bytes], params: Params = None) -> pyarrow.RecordBatchReader:
         """Runs one SELECT and returns the rows as a pyarrow.RecordBatchReader
         (batches are produced as they are read; zero-copy). Close it, or
         read it to the end, to release what the library holds for it."""
@@ -179,7 +188,7 @@ class DB(Managed):
             "snap_db_query", self._ptr(), s, len(s), pj, len(pj) if pj else 0
         )
 
-    def query(self, sql, params=None):
+    def query(self, sql: Union[str, bytes], params: Params = None) -> Union[pyarrow.Table, List[Dict[str, Any]]]:
         """Runs one read-only SELECT. params bind $1, $2, ... (or ?) from a
         list of int, float, str, bool or None. Returns a pyarrow.Table
         (zero-copy from the engine's Arrow buffers), or, when pyarrow is not
@@ -189,7 +198,7 @@ class DB(Managed):
         with self.query_reader(sql, params) as r:
             return r.read_all()
 
-    def query_rows(self, sql, params=None):
+    def query_rows(self, sql: Union[str, bytes], params: Params = None) -> List[Dict[str, Any]]:
         """Runs the query and returns every row as a dict (column name to
         value: int, float, bool, None, and str for everything else: text,
         decimals, dates, timestamps in UTC). Needs no pyarrow."""
@@ -198,7 +207,7 @@ class DB(Managed):
         raw = _ffi.call_json("snap_db_query_json", self._ptr(), s, len(s), pj, len(pj) if pj else 0)
         return json.loads(raw)
 
-    def save(self, path, overwrite=False):
+    def save(self, path: PathLike, overwrite: bool = False) -> Dict[str, Any]:
         """Writes the snapshot to path (one .snap file when path ends in
         ".snap", a directory otherwise), atomically; an existing snapshot
         there is replaced only with overwrite=True. Returns the saved
@@ -208,7 +217,7 @@ class DB(Managed):
         _ffi.call("snap_db_save_snapshot", self._ptr(), p, _ffi.SAVE_OVERWRITE if overwrite else 0, byref(m))
         return _meta(m)
 
-    def load(self, path):
+    def load(self, path: PathLike) -> Dict[str, Any]:
         """Makes this DB serve the snapshot at path instead (opened
         completely before the swap; on failure the old one keeps serving).
         Returns the new snapshot's meta dict."""
@@ -217,14 +226,14 @@ class DB(Managed):
         _ffi.call("snap_db_load_snapshot", self._ptr(), p, byref(m))
         return _meta(m)
 
-    def verify(self):
+    def verify(self) -> Dict[str, Any]:
         """Re-hashes every file and returns the report (a dict). Raises
         SnapIntegrityError, with the report in .report, when a file
         disagrees with the manifest."""
         return json.loads(_ffi.call_json("snap_db_verify", self._ptr(), keep_on_error=True))
 
 
-def open(path, *, verify=False, threads=0):  # noqa: A001 - the module's verb
+def open(path: PathLike, *, verify: bool = False, threads: int = 0) -> DB:  # noqa: A001 - the module's verb
     """Opens the snapshot at path (a directory holding manifest.json, a
     .snap file, or a parquet:/// or snap:/// URI): reads only the manifest
     and the Parquet footers, unless verify=True (re-hash every file first).
@@ -233,7 +242,7 @@ def open(path, *, verify=False, threads=0):  # noqa: A001 - the module's verb
     return DB(path, verify=verify, threads=threads)
 
 
-def stats():
+def stats() -> Dict[str, int]:
     """What the library holds right now: {"handles", "streams",
     "arrowBytes"} (for leak checks)."""
     return json.loads(_ffi.call_json("snap_stats"))

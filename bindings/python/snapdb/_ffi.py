@@ -150,9 +150,9 @@ def lib():
         if _lib is None:
             path = library_path()
             if not os.path.exists(path):
-                from ._errors import SnapError
+                from ._errors import error_for
 
-                raise SnapError(
+                raise error_for(
                     ERR_NOT_FOUND,
                     f"snapdb: no libsnap.so at {path} (install the package with a library, "
                     "or set SNAPDB_LIBRARY to the path of one)",

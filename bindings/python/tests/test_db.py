@@ -49,8 +49,10 @@ def test_load_swaps(db, tmp_path, demo):
 
 def test_verify(db):
     rep = db.verify()
-    assert isinstance(rep, dict)
-    assert rep.get("ok", rep.get("OK")) is True
+    assert rep["ok"] is True
+    assert rep["rootHash"] == db.info()["rootHash"]
+    assert {f["file"] for f in rep["files"]} >= {"genes.parquet", "exposures.parquet"}
+    assert all(f["ok"] for f in rep["files"])
 
 
 def test_verify_corrupt(demo, tmp_path):
@@ -64,8 +66,9 @@ def test_verify_corrupt(demo, tmp_path):
         with pytest.raises(snapdb.SnapIntegrityError) as e:
             d.verify()
         assert e.value.code == 5
-        assert isinstance(e.value.report, dict)
-        assert "genes.parquet" in str(e.value.report)
+        rep = e.value.report
+        assert rep["ok"] is False and rep["problems"]
+        assert [f["file"] for f in rep["files"] if not f["ok"]] == ["genes.parquet"]
     with pytest.raises(snapdb.SnapIntegrityError):
         snapdb.open(bad, verify=True)
 
