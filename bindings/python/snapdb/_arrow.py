@@ -39,3 +39,19 @@ def import_stream(fn, *args):
         if stream.release:
             stream.release(ctypes.addressof(stream))
         raise
+
+
+def read_all(reader):
+    """reader.read_all(), closing the reader; an error while reading (which
+    pyarrow raises as its own exception, with the library's message) comes
+    out as SnapIOError, or SnapInternalError when it left the library
+    unusable (a panic while producing a batch)."""
+    pa = require()
+    with reader:
+        try:
+            return reader.read_all()
+        except (OSError, pa.ArrowException) as e:
+            from ._errors import error_for
+
+            _ffi.call_json("snap_stats")  # raises SnapInternalError once the library is poisoned
+            raise error_for(_ffi.ERR_IO, str(e)) from e

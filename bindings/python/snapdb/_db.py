@@ -134,10 +134,9 @@ class NLP:
         """match() as a pyarrow.Table, one row per mention (start, end,
         start_rune, end_rune, text, candidates)."""
         b = _text(text, "text")
-        with _arrow.import_stream(
-            "snap_nlp_match_arrow", self._db._ptr(), b, len(b), _ffi.MATCH_ALL if all else 0
-        ) as r:
-            return r.read_all()
+        return _arrow.read_all(
+            _arrow.import_stream("snap_nlp_match_arrow", self._db._ptr(), b, len(b), _ffi.MATCH_ALL if all else 0)
+        )
 
 
 class DB(Managed):
@@ -181,7 +180,10 @@ class DB(Managed):
     def query_reader(self, sql: Union[str, bytes], params: Params = None) -> pyarrow.RecordBatchReader:
         """Runs one SELECT and returns the rows as a pyarrow.RecordBatchReader
         (batches are produced as they are read; zero-copy). Close it, or
-        read it to the end, to release what the library holds for it."""
+        read it to the end, to release what the library holds for it. An
+        error while reading (an I/O error or a corrupt page mid-scan) is
+        raised by pyarrow, as OSError or a pyarrow.ArrowException, with the
+        library's message."""
         s = _text(sql, "sql")
         pj = encode_params(params)
         return _arrow.import_stream(
@@ -192,11 +194,12 @@ class DB(Managed):
         """Runs one read-only SELECT. params bind $1, $2, ... (or ?) from a
         list of int, float, str, bool or None. Returns a pyarrow.Table
         (zero-copy from the engine's Arrow buffers), or, when pyarrow is not
-        installed, the rows as a list of dicts (see query_rows)."""
+        installed, the rows as a list of dicts (see query_rows). An error
+        while reading (an I/O error or a corrupt page mid-scan) is
+        SnapIOError."""
         if _arrow.pyarrow() is None:
             return self.query_rows(sql, params)
-        with self.query_reader(sql, params) as r:
-            return r.read_all()
+        return _arrow.read_all(self.query_reader(sql, params))
 
     def query_rows(self, sql: Union[str, bytes], params: Params = None) -> List[Dict[str, Any]]:
         """Runs the query and returns every row as a dict (column name to

@@ -142,3 +142,25 @@ def test_match_without_automaton(no_nlp):
         assert e.value.code == 8
         with pytest.raises(snapdb.SnapNoNLPError):
             d.nlp.match_arrow("BRCA2")
+
+
+def test_error_mid_scan(demo, tmp_path):
+    # open reads only footers: corrupt data pages surface while reading.
+    bad = tmp_path / "bad"
+    shutil.copytree(demo, bad)
+    with snapdb.open(bad) as d:
+        f = bad / "exposures.parquet"
+        data = bytearray(f.read_bytes())
+        for i in range(100, len(data) // 2, 7):
+            data[i] ^= 0x5A
+        f.write_bytes(bytes(data))
+        with pytest.raises(snapdb.SnapIOError) as e:
+            d.query("SELECT * FROM exposures")
+        assert e.value.code == 4 and "exposures" in str(e.value)
+        import pyarrow as pa
+
+        with pytest.raises((OSError, pa.ArrowException)):
+            with d.query_reader("SELECT * FROM exposures") as r:
+                r.read_all()
+        # The library is fine: other tables still answer.
+        assert d.query("SELECT count(*) AS n FROM genes").to_pylist() == [{"n": 3000}]
