@@ -297,16 +297,43 @@ func (st *aggState) grow(n int) {
 // add folds one batch into the groups.
 func (st *aggState) add(rec arrow.RecordBatch) error {
 	n := int(rec.NumRows())
-	ec := newEvalCtx(rec.Columns(), n)
 	if cap(st.gid) < n {
 		st.gid = make([]int32, n)
 	}
 	gid := st.gid[:n]
+	ec, err := st.groupIDs(rec.Columns(), n, gid)
+	if err != nil {
+		return err
+	}
+	for ai, a := range st.accs {
+		if a.s.arg != nil && a.s.arg.op == "col" && !a.s.distinct && a.updateArrow(rec.Column(a.s.arg.col), gid) {
+			continue
+		}
+		var v *vec
+		if a.s.arg != nil {
+			var err error
+			if v, err = ec.eval(a.s.arg); err != nil {
+				return err
+			}
+		}
+		if err := st.update(ai, a, v, gid); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// groupIDs sets the group of each of n rows whose columns (in the
+// input scope; only those the keys read need be set) are cols, adding
+// groups as needed. It returns the evaluation context, for the
+// aggregates' arguments.
+func (st *aggState) groupIDs(cols []arrow.Array, n int, gid []int32) (*evalCtx, error) {
+	ec := newEvalCtx(cols, n)
 	// A bare string column as the one key is looked up without
 	// converting the column.
 	var strKey arrow.Array
 	if len(st.p.groups) == 1 && st.p.groups[0].op == "col" {
-		switch c := rec.Column(st.p.groups[0].col).(type) {
+		switch c := cols[st.p.groups[0].col].(type) {
 		case *array.String:
 			strKey = c
 		case *array.Dictionary:
@@ -321,7 +348,7 @@ func (st *aggState) add(rec arrow.RecordBatch) error {
 		for i, g := range st.p.groups {
 			v, err := ec.eval(g)
 			if err != nil {
-				return err
+				return nil, err
 			}
 			keys[i] = v
 		}
@@ -368,22 +395,7 @@ func (st *aggState) add(rec arrow.RecordBatch) error {
 			gid[r] = id
 		}
 	}
-	for ai, a := range st.accs {
-		if a.s.arg != nil && a.s.arg.op == "col" && !a.s.distinct && a.updateArrow(rec.Column(a.s.arg.col), gid) {
-			continue
-		}
-		var v *vec
-		if a.s.arg != nil {
-			var err error
-			if v, err = ec.eval(a.s.arg); err != nil {
-				return err
-			}
-		}
-		if err := st.update(ai, a, v, gid); err != nil {
-			return err
-		}
-	}
-	return nil
+	return ec, nil
 }
 
 // stringGroups sets the groups of a string column's rows (a String or a

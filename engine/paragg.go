@@ -52,11 +52,19 @@ func (a *scanAggIter) next() (arrow.RecordBatch, error) {
 			st.release()
 		}
 	}()
-	err := a.p.runParallel(a.ctx, len(parts), func(w, unit int, at int64, rec arrow.RecordBatch) error {
-		st := parts[w]
-		st.base = int64(unit)<<unitShift + at
-		return st.add(rec)
-	})
+	var err error
+	if cols, keys, ok := columnwisePlan(a.p, a.plan); ok {
+		scratch := make([]colScratch, len(parts))
+		err = a.p.runUnits(a.ctx, len(parts), func(ctx context.Context, w, unit int) error {
+			return a.p.aggUnitColumns(ctx, unit, parts[w], cols, keys, &scratch[w])
+		})
+	} else {
+		err = a.p.runParallel(a.ctx, len(parts), func(w, unit int, at int64, rec arrow.RecordBatch) error {
+			st := parts[w]
+			st.base = int64(unit)<<unitShift + at
+			return st.add(rec)
+		})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -106,6 +114,25 @@ func dictKeyLeaves(p *scanPlan, ag *aggPlan) []int {
 // the batch's first row among the rows the unit returned. fold must not
 // keep rec. The first error stops every worker.
 func (p *scanPlan) runParallel(ctx context.Context, workers int, fold func(w, unit int, at int64, rec arrow.RecordBatch) error) error {
+	return p.runUnits(ctx, workers, func(ctx context.Context, w, ui int) error {
+		var at int64
+		var ferr error
+		err := p.runUnit(ctx, p.units[ui], func(rec arrow.RecordBatch) bool {
+			ferr = fold(w, ui, at, rec)
+			at += rec.NumRows()
+			rec.Release()
+			return ferr == nil
+		})
+		if ferr != nil {
+			return ferr
+		}
+		return err
+	})
+}
+
+// runUnits calls run for every unit of the plan on workers goroutines,
+// with the worker's number. The first error stops every worker.
+func (p *scanPlan) runUnits(ctx context.Context, workers int, run func(ctx context.Context, w, unit int) error) error {
 	g, gctx := errgroup.WithContext(ctx)
 	var nextUnit atomic.Int64
 	for w := 0; w < workers; w++ {
@@ -115,18 +142,7 @@ func (p *scanPlan) runParallel(ctx context.Context, workers int, fold func(w, un
 				if ui >= len(p.units) {
 					return nil
 				}
-				var at int64
-				var ferr error
-				err := p.runUnit(gctx, p.units[ui], func(rec arrow.RecordBatch) bool {
-					ferr = fold(w, ui, at, rec)
-					at += rec.NumRows()
-					rec.Release()
-					return ferr == nil
-				})
-				if ferr != nil {
-					return ferr
-				}
-				if err != nil {
+				if err := run(gctx, w, ui); err != nil {
 					return err
 				}
 			}

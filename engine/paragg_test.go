@@ -11,6 +11,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/snapdb/snapdb/engine/sqlparse"
 )
 
 // aggRow is one row of the partial-aggregation fixture; nil fields are
@@ -109,7 +111,9 @@ type refGroup struct {
 	minF, maxF           *float64
 	sumF                 float64
 	nf                   int64
-	anyTrue, anyFlag     bool
+	minV, maxV           *int64
+	ns                   int64
+	anyFlag              bool
 	maxFlag              bool
 }
 
@@ -132,6 +136,12 @@ func refAggregate(rows []aggRow) []*refGroup {
 			g.nv++
 			g.sumV += *r.v
 			g.distinctV[*r.v] = true
+			if g.minV == nil || *r.v < *g.minV {
+				g.minV = ptr(*r.v)
+			}
+			if g.maxV == nil || *r.v > *g.maxV {
+				g.maxV = ptr(*r.v)
+			}
 		}
 		if r.d != nil {
 			g.nd++
@@ -149,6 +159,7 @@ func refAggregate(rows []aggRow) []*refGroup {
 			}
 		}
 		if r.s != nil {
+			g.ns++
 			if g.minS == nil || *r.s < *g.minS {
 				g.minS = ptr(*r.s)
 			}
@@ -280,6 +291,136 @@ func TestPartialAggregationEdges(t *testing.T) {
 			}
 		}
 	}
+}
+
+const colAggSQL = "SELECT k, count(*), count(v), sum(v), avg(v), min(v), max(v), sum(f), avg(f), min(f), max(f), " +
+	"count(s), min(s), max(s) FROM t GROUP BY k"
+
+// columnwise formats a refGroup as str formats colAggSQL's row.
+func (g *refGroup) columnwise() string {
+	orNull := func(ok bool, v any) string {
+		if !ok {
+			return "NULL"
+		}
+		return fmt.Sprint(v)
+	}
+	deref := func(p any) string {
+		switch p := p.(type) {
+		case *string:
+			if p != nil {
+				return *p
+			}
+		case *float64:
+			if p != nil {
+				return fmt.Sprint(*p)
+			}
+		case *int64:
+			if p != nil {
+				return fmt.Sprint(*p)
+			}
+		}
+		return "NULL"
+	}
+	return strings.Join([]string{
+		deref(g.key), fmt.Sprint(g.n), fmt.Sprint(g.nv),
+		orNull(g.nv > 0, g.sumV), orNull(g.nv > 0, float64(g.sumV)/float64(g.nv)),
+		deref(g.minV), deref(g.maxV),
+		orNull(g.nf > 0, g.sumF), orNull(g.nf > 0, g.sumF/float64(g.nf)),
+		deref(g.minF), deref(g.maxF),
+		fmt.Sprint(g.ns), deref(g.minS), deref(g.maxS),
+	}, "|") + "\n"
+}
+
+// TestColumnwiseAggregation checks the column-at-a-time aggregation (and
+// that it is the one used) against the aggregation computed directly,
+// with and without dictionary encoding, keyed by a column, by an
+// expression and by nothing.
+func TestColumnwiseAggregation(t *testing.T) {
+	rows := randomAggRows(3000, 11)
+	var want strings.Builder
+	for _, g := range refAggregate(rows) {
+		want.WriteString(g.columnwise())
+	}
+	// By an expression: v % 3, and max(s).
+	var byExpr strings.Builder
+	{
+		seen := map[string]bool{}
+		var order []string
+		maxS := map[string]*string{}
+		count := map[string]int{}
+		for _, r := range rows {
+			k := "NULL"
+			if r.v != nil {
+				k = fmt.Sprint(*r.v % 3)
+			}
+			if !seen[k] {
+				seen[k] = true
+				order = append(order, k)
+			}
+			count[k]++
+			if r.s != nil && (maxS[k] == nil || *r.s > *maxS[k]) {
+				maxS[k] = r.s
+			}
+		}
+		for _, k := range order {
+			m := "NULL"
+			if maxS[k] != nil {
+				m = *maxS[k]
+			}
+			fmt.Fprintf(&byExpr, "%s|%d|%s\n", k, count[k], m)
+		}
+	}
+	var nv, sumV int64
+	for _, r := range rows {
+		if r.v != nil {
+			nv++
+			sumV += *r.v
+		}
+	}
+	for _, dict := range []bool{false, true} {
+		cat := aggFixtureDict(t, rows, 97, dict)
+		for _, tc := range []struct{ sql, want string }{
+			{colAggSQL, want.String()},
+			{"SELECT count(*), count(v), sum(v) FROM t", fmt.Sprintf("3000|%d|%d\n", nv, sumV)},
+			{"SELECT v % 3, count(*), max(s) FROM t GROUP BY v % 3", byExpr.String()},
+		} {
+			if it := scanAggOf(t, cat, tc.sql); it == nil {
+				t.Errorf("%s: not a scan aggregation", tc.sql)
+			} else if _, _, ok := columnwisePlan(it.p, it.plan); !ok {
+				t.Errorf("%s: not aggregated column at a time", tc.sql)
+			}
+			for _, par := range []int{1, 3} {
+				rr, err := Query(context.Background(), cat, tc.sql, nil, &QueryOptions{Parallelism: par, BatchSize: 40})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := str(drain(t, rr)); got != tc.want {
+					t.Errorf("%s (dictionary %v, parallelism %d):\n got %s\nwant %s", tc.sql, dict, par, got, tc.want)
+				}
+			}
+		}
+	}
+}
+
+// scanAggOf plans sql and returns its scan aggregation, or nil.
+func scanAggOf(t *testing.T, cat Catalog, sql string) *scanAggIter {
+	t.Helper()
+	stmt, err := sqlparse.Parse(sql)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &planner{ctx: context.Background(), cat: cat, opts: QueryOptions{Mem: memory.DefaultAllocator}, conv: &converter{}}
+	it, _, err := q.plan(stmt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer it.release()
+	if p, ok := it.(*projectIter); ok {
+		if a, ok := p.in.(*scanAggIter); ok {
+			return a
+		}
+	}
+	return nil
 }
 
 // TestMergeStatesEmptyParts merges a global count(*)'s partial states of

@@ -385,11 +385,7 @@ func (p *scanPlan) runUnit(ctx context.Context, u scanUnit, emit func(arrow.Reco
 	if err != nil {
 		return err
 	}
-	props := pqarrow.ArrowReadProperties{BatchSize: p.batch}
-	for _, l := range p.dictLeaves {
-		props.SetReadDict(l, true)
-	}
-	fr, err := pqarrow.NewFileReader(pr, props, p.mem)
+	fr, err := p.arrowReader(pr, p.batch)
 	if err != nil {
 		return err
 	}
@@ -640,6 +636,16 @@ func (p *scanPlan) fileReader(seeking bool) (*file.Reader, error) {
 		props.BufferSize = 64 << 10
 	}
 	return file.NewParquetReader(p.t.src, file.WithReadProps(props), file.WithMetadata(p.t.meta))
+}
+
+// arrowReader reads pr's columns as Arrow arrays in batches of batch
+// rows, p.dictLeaves as dictionaries.
+func (p *scanPlan) arrowReader(pr *file.Reader, batch int64) (*pqarrow.FileReader, error) {
+	props := pqarrow.ArrowReadProperties{BatchSize: batch}
+	for _, l := range p.dictLeaves {
+		props.SetReadDict(l, true)
+	}
+	return pqarrow.NewFileReader(pr, props, p.mem)
 }
 
 // sparseBatch is the batch size of the reader that fetches the few rows a
