@@ -66,6 +66,12 @@ type CreateOptions struct {
 	Source          manifest.Source
 	// ChunkSize is recorded in the manifest (the exporter's read chunk).
 	ChunkSize int64
+	// EncodeWorkers is the number of goroutines that encode and compress
+	// the columns of one table at the same time; 0 means GOMAXPROCS, 1
+	// one column after another. Tables with a nested column (struct, list,
+	// map) are always encoded one column after another. The files written
+	// are the same whatever the number.
+	EncodeWorkers int
 
 	// Mem allocates Arrow buffers; nil means memory.DefaultAllocator.
 	Mem memory.Allocator
@@ -231,37 +237,43 @@ func (w *Writer) writeTable(ctx context.Context, name string, rdr array.RecordRe
 
 	hw := newHashingWriter(f)
 	schema := rdr.Schema()
-	fw, err := pqarrow.NewFileWriter(schema, hw, w.writerProps(schema),
-		pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(w.opts.Mem)))
+	props := w.writerProps(schema)
+	arrprops := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(w.opts.Mem))
+	var tw tableWriter
+	if flatColumns(schema) {
+		tw, err = newColumnsWriter(schema, hw, props, arrprops, w.opts.EncodeWorkers)
+	} else {
+		tw, err = newArrowWriter(schema, hw, props, arrprops)
+	}
 	if err != nil {
 		return manifest.Table{}, fmt.Errorf("parquet writer: %w", err)
 	}
 	var rows int64
 	for rdr.Next() {
 		if err := ctx.Err(); err != nil {
-			fw.Close()
+			tw.abort()
 			return manifest.Table{}, err
 		}
 		rec := rdr.RecordBatch()
 		if err := checkNulls(schema, rec, rows); err != nil {
-			fw.Close()
+			tw.abort()
 			return manifest.Table{}, err
 		}
-		if err := fw.WriteBuffered(rec); err != nil {
-			fw.Close()
+		if err := tw.write(rec); err != nil {
+			tw.abort()
 			return manifest.Table{}, fmt.Errorf("at row %d: %w", rows, err)
 		}
 		rows += rec.NumRows()
 	}
 	if err := rdr.Err(); err != nil {
-		fw.Close()
+		tw.abort()
 		return manifest.Table{}, fmt.Errorf("reading input at row %d: %w", rows, err)
 	}
 	if err := ctx.Err(); err != nil {
-		fw.Close()
+		tw.abort()
 		return manifest.Table{}, err
 	}
-	if err := fw.Close(); err != nil {
+	if err := tw.close(); err != nil {
 		return manifest.Table{}, fmt.Errorf("close parquet writer: %w", err)
 	}
 	if err := hw.Flush(); err != nil {
@@ -283,6 +295,29 @@ func (w *Writer) writeTable(ctx context.Context, name string, rdr array.RecordRe
 		Columns: columnsOf(schema),
 	}, nil
 }
+
+// tableWriter writes one table's Parquet file: columnsWriter, or
+// arrowWriter for tables with nested columns.
+type tableWriter interface {
+	write(arrow.RecordBatch) error
+	close() error
+	abort()
+}
+
+// arrowWriter is pqarrow's FileWriter, one column after another.
+type arrowWriter struct{ fw *pqarrow.FileWriter }
+
+func newArrowWriter(schema *arrow.Schema, sink io.Writer, props *parquet.WriterProperties, arrprops pqarrow.ArrowWriterProperties) (*arrowWriter, error) {
+	fw, err := pqarrow.NewFileWriter(schema, sink, props, arrprops)
+	if err != nil {
+		return nil, err
+	}
+	return &arrowWriter{fw: fw}, nil
+}
+
+func (a *arrowWriter) write(rec arrow.RecordBatch) error { return a.fw.WriteBuffered(rec) }
+func (a *arrowWriter) close() error                      { return a.fw.Close() }
+func (a *arrowWriter) abort()                            { a.fw.Close() }
 
 // writerProps: the chosen codec, statistics and page indexes on, and
 // dictionary encoding only for string and binary columns, where the
