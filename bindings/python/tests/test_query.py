@@ -13,7 +13,10 @@ QUERIES = [
     "SELECT * FROM genes",
     "SELECT * FROM exposures ORDER BY id LIMIT 500",
     "SELECT * FROM chemicals WHERE molecular_weight IS NULL OR cas_number IS NULL",
-    "SELECT chrom, count(*) AS n, avg(score) AS s, min(symbol) AS m FROM genes GROUP BY chrom ORDER BY chrom",
+    pytest.param(
+        "SELECT chrom, count(*) AS n, avg(score) AS s, min(symbol) AS m FROM genes GROUP BY chrom ORDER BY chrom",
+        marks=pytest.mark.engine_leak,
+    ),
     "SELECT e.id, g.symbol, e.observed_on, e.score FROM exposures e JOIN genes g ON e.gene_id = g.entity_id "
     "WHERE e.score > 0.5 ORDER BY e.id LIMIT 100",
     "SELECT effect, count(DISTINCT gene_id) FROM exposures GROUP BY effect ORDER BY effect",
@@ -44,6 +47,33 @@ def test_query_equals_go_engine(db, demo, cli, sql):
 @pytest.mark.parametrize("sql", QUERIES)
 def test_query_rows_equal_go_json(db, demo, cli, sql):
     assert db.query_rows(sql) == go_json(cli, demo, sql)
+
+
+ENGINE_LEAK = (
+    "engine/colagg.go (47cdf62) does not Close the Parquet column chunk readers of column-at-a-time "
+    "aggregates, so their page buffers are never freed to the allocator; when this passes, drop this "
+    "xfail and the engine_leak marks"
+)
+
+
+@pytest.mark.xfail(strict=True, reason=ENGINE_LEAK)
+@pytest.mark.engine_leak
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT chrom, avg(score) FROM genes GROUP BY chrom",
+        "SELECT min(symbol) FROM genes",
+        "SELECT sum(start) FROM genes",
+    ],
+)
+def test_column_aggregates_free_their_arrow_memory(db, sql):
+    import gc
+
+    before = snapdb.stats()["arrowBytes"]
+    t = db.query(sql)
+    del t
+    gc.collect()
+    assert snapdb.stats()["arrowBytes"] == before
 
 
 def test_params(db):
@@ -157,6 +187,7 @@ def test_zero_copy_and_lifetime(db):
     # The table's buffers are the library's Arrow memory, not pyarrow's:
     # held while the table lives, freed when it goes.
     before = pa.total_allocated_bytes()
+    base = snapdb.stats()["arrowBytes"]
     t = db.query("SELECT * FROM exposures")
     assert t.num_rows == 10000
     assert pa.total_allocated_bytes() == before
@@ -165,6 +196,6 @@ def test_zero_copy_and_lifetime(db):
     assert snapdb.stats()["streams"] == 0  # the stream is released; its batches live on
     col = t.column("id")
     del t
-    assert snapdb.stats()["arrowBytes"] > 0  # one column still refers to its batch
+    assert snapdb.stats()["arrowBytes"] > base  # one column still refers to its batch
     del col
-    assert snapdb.stats()["arrowBytes"] == 0
+    assert snapdb.stats()["arrowBytes"] == base
