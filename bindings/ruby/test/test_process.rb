@@ -94,6 +94,35 @@ class TestProcess < SnapTest
     assert_equal ENV.fetch("SNAPDB_LIBRARY"), out.chomp
   end
 
+  # A long call releases the GVL (blocking: true): snap_db_open of a
+  # snapshot whose manifest is a FIFO waits inside the library until
+  # another Ruby thread writes the manifest, which it can only do while the
+  # GVL is free. Holding the GVL would deadlock (the child is killed).
+  def test_long_calls_let_other_ruby_threads_run
+    skip "no mkfifo" unless File.respond_to?(:mkfifo)
+    snap = File.join(tmpdir, "fifo")
+    FileUtils.mkdir_p(snap)
+    Dir.children(DEMO).reject { |f| f == "manifest.json" }.each do |f|
+      File.symlink(File.join(DEMO, f), File.join(snap, f))
+    end
+    File.mkfifo(File.join(snap, "manifest.json"))
+    out, err, st = SnapTestEnv.run_ruby(<<~RUBY, timeout: 20)
+      require "snapdb"
+      SnapDB.stats # loaded
+      opener = Thread.new { SnapDB.open(#{snap.dump}) { |db| db.tables.size } }
+      File.open(#{File.join(snap, 'manifest.json').dump}, "w") do |f|
+        f.write(File.read(#{File.join(DEMO, 'manifest.json').dump}))
+      end
+      puts opener.value
+    RUBY
+    assert st.success?, err
+    assert_equal "6", out.chomp
+  rescue RuntimeError => e
+    raise unless e.message.include?("timed out")
+
+    flunk "snap_db_open held the GVL: #{e.message}"
+  end
+
   def test_debug_panic_is_contained
     out, err, st = ruby(<<~RUBY)
       db = SnapDB.open(DEMO)
