@@ -22,7 +22,14 @@ repo=$(cd "$here/../.." && pwd)
 : "${SNAPDB_LIBRARY:?set SNAPDB_LIBRARY to a built libsnap.so (make lib)}"
 : "${SNAPDB_PYTHON:?set SNAPDB_PYTHON to a virtualenv python with pyarrow, pandas and pytest}"
 : "${SNAPDB_DEMO:?set SNAPDB_DEMO to a demo snapshot with an NLP automaton}"
-abs() { case $1 in /*) echo "$1" ;; */*) echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")" ;; *) command -v "$1" ;; esac; }
+# abs PATH: PATH made absolute (a bare name that is no file here is looked
+# up on PATH); symlinks are kept, as a virtualenv's python needs.
+abs() {
+  case $1 in
+  /*) echo "$1" ;;
+  *) if [ -e "$1" ]; then echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"; else command -v "$1"; fi ;;
+  esac
+}
 lib=$(abs "$SNAPDB_LIBRARY")
 demo=$(cd "$SNAPDB_DEMO" && pwd)
 SNAPDB_PYTHON=$(abs "$SNAPDB_PYTHON")
