@@ -148,64 +148,75 @@ func (p *scanPlan) aggUnitColumns(ctx context.Context, ui int, st *aggState, col
 		if err != nil {
 			return fmt.Errorf("table %s: %w", p.t.name, err)
 		}
-		var pos int64
-		for pos < rows {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			var total int64
-			var nv int
-			switch r := cr.(type) {
-			case *file.Int64ColumnChunkReader:
-				if int64(len(sc.ints)) < batch {
-					sc.ints = make([]int64, batch)
-				}
-				total, nv, err = r.ReadBatchInPage(batch, sc.ints, sc.defs, nil)
-			case *file.Float64ColumnChunkReader:
-				if int64(len(sc.flts)) < batch {
-					sc.flts = make([]float64, batch)
-				}
-				total, nv, err = r.ReadBatchInPage(batch, sc.flts, sc.defs, nil)
-			case *file.ByteArrayColumnChunkReader:
-				if int64(len(sc.strs)) < batch {
-					sc.strs = make([]parquet.ByteArray, batch)
-				}
-				total, nv, err = r.ReadBatchInPage(batch, sc.strs, sc.defs, nil)
-			default:
-				err = fmt.Errorf("unexpected column reader %T", cr)
-			}
-			if err != nil {
-				return fmt.Errorf("table %s: %w", p.t.name, err)
-			}
-			if total == 0 {
-				return fmt.Errorf("table %s: row group %d ended at row %d of %d", p.t.name, u.rg, pos, rows)
-			}
-			// The groups of the rows that have a value.
-			vg := gid[pos : pos+total]
-			if c.maxDef > 0 && int64(nv) < total {
-				vg = sc.vg[:0]
-				for i, d := range sc.defs[:total] {
-					if d == c.maxDef {
-						vg = append(vg, gid[pos+int64(i)])
-					}
-				}
-			}
-			if len(vg) != nv {
-				return fmt.Errorf("table %s: %d values for %d non-NULL rows", p.t.name, nv, len(vg))
-			}
-			for _, ai := range c.aggs {
-				a := st.accs[ai]
-				switch c.k {
-				case kInt:
-					a.foldInts(sc.ints[:nv], vg)
-				case kFloat:
-					a.foldFloats(sc.flts[:nv], vg)
-				case kStr:
-					a.foldStrings(sc.strs[:nv], vg)
-				}
-			}
-			pos += total
+		err = foldColumn(ctx, p, u, cr, c, st, gid, sc, rows)
+		cr.Close()
+		if err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// foldColumn folds one column chunk into the aggregates that read it.
+func foldColumn(ctx context.Context, p *scanPlan, u scanUnit, cr file.ColumnChunkReader, c colAgg, st *aggState, gid []int32, sc *colScratch, rows int64) error {
+	batch := p.batch
+	var err error
+	for pos := int64(0); pos < rows; {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		var total int64
+		var nv int
+		switch r := cr.(type) {
+		case *file.Int64ColumnChunkReader:
+			if int64(len(sc.ints)) < batch {
+				sc.ints = make([]int64, batch)
+			}
+			total, nv, err = r.ReadBatchInPage(batch, sc.ints, sc.defs, nil)
+		case *file.Float64ColumnChunkReader:
+			if int64(len(sc.flts)) < batch {
+				sc.flts = make([]float64, batch)
+			}
+			total, nv, err = r.ReadBatchInPage(batch, sc.flts, sc.defs, nil)
+		case *file.ByteArrayColumnChunkReader:
+			if int64(len(sc.strs)) < batch {
+				sc.strs = make([]parquet.ByteArray, batch)
+			}
+			total, nv, err = r.ReadBatchInPage(batch, sc.strs, sc.defs, nil)
+		default:
+			err = fmt.Errorf("unexpected column reader %T", cr)
+		}
+		if err != nil {
+			return fmt.Errorf("table %s: %w", p.t.name, err)
+		}
+		if total == 0 {
+			return fmt.Errorf("table %s: row group %d ended at row %d of %d", p.t.name, u.rg, pos, rows)
+		}
+		// The groups of the rows that have a value.
+		vg := gid[pos : pos+total]
+		if c.maxDef > 0 && int64(nv) < total {
+			vg = sc.vg[:0]
+			for i, d := range sc.defs[:total] {
+				if d == c.maxDef {
+					vg = append(vg, gid[pos+int64(i)])
+				}
+			}
+		}
+		if len(vg) != nv {
+			return fmt.Errorf("table %s: %d values for %d non-NULL rows", p.t.name, nv, len(vg))
+		}
+		for _, ai := range c.aggs {
+			a := st.accs[ai]
+			switch c.k {
+			case kInt:
+				a.foldInts(sc.ints[:nv], vg)
+			case kFloat:
+				a.foldFloats(sc.flts[:nv], vg)
+			case kStr:
+				a.foldStrings(sc.strs[:nv], vg)
+			}
+		}
+		pos += total
 	}
 	return nil
 }

@@ -641,7 +641,9 @@ func (p *scanPlan) fileReader(seeking bool) (*file.Reader, error) {
 // arrowReader reads pr's columns as Arrow arrays in batches of batch
 // rows, p.dictLeaves as dictionaries.
 func (p *scanPlan) arrowReader(pr *file.Reader, batch int64) (*pqarrow.FileReader, error) {
-	props := pqarrow.ArrowReadProperties{BatchSize: batch}
+	// Binary builders reserve their data from the column chunk's size
+	// instead of doubling as they go.
+	props := pqarrow.ArrowReadProperties{BatchSize: batch, PreAllocBinaryData: true}
 	for _, l := range p.dictLeaves {
 		props.SetReadDict(l, true)
 	}
