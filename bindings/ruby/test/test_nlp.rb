@@ -86,10 +86,10 @@ class TestNLP < SnapTest
     end
   end
 
-  # snap.h: SNAP_ERR_NO_NLP "when the snapshot has no usable automaton".
-  # A snapshot with neither a stored automaton nor an alias table to build
-  # one from has none; libsnap 0.1.0 reports SNAP_ERR_NOT_FOUND (capi.CodeOf
-  # classifies the missing table before the NLP cause).
+  # snap.h: SNAP_ERR_NO_NLP "when the snapshot has no usable automaton". A
+  # snapshot with neither a stored automaton nor an alias table to build one
+  # from has none (not SNAP_ERR_NOT_FOUND, as libsnap reported before
+  # d9131f0).
   def test_no_alias_table_is_no_nlp
     dir = File.join(tmpdir, "noaliases")
     with_demo { |db| db.save(dir) }
@@ -102,7 +102,6 @@ class TestNLP < SnapTest
       refute_includes db.tables, "entity_aliases"
       e = assert_raises(SnapDB::Error) { db.nlp_match("BRCA2") }
       assert_includes e.message, "entity_aliases"
-      skip "C API bug: no alias table gives #{e.class} (#{e.code}), snap.h says SNAP_ERR_NO_NLP" if e.code == 3
       assert_instance_of SnapDB::NoNLPError, e
     end
   end

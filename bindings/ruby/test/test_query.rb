@@ -21,7 +21,18 @@ class TestQuery < SnapTest
     "SELECT * FROM genes WHERE symbol = 'NO SUCH GENE'"
   ].freeze
 
+  # Pins the engine's column-aggregate leak (see SnapTest): skipped, with
+  # the bytes, while the library has it; passes once it is fixed, and then
+  # every test's Arrow bytes must be 0 again.
+  def test_known_engine_leak_of_column_aggregates
+    leak = SnapTestEnv.engine_leak
+    skip "engine bug: #{SnapTestEnv::LEAK_PROBE.inspect} leaves #{leak} Arrow bytes never freed " \
+         "(engine/colagg.go column chunk readers); tests that run column aggregates are let off" if leak.positive?
+    assert_equal 0, leak
+  end
+
   def test_rows_equal_the_cli
+    engine_leak!
     with_demo do |db|
       CLI_QUERIES.each do |sql|
         want = SnapTestEnv.cli_rows(DEMO, sql)

@@ -11,6 +11,7 @@ class TestThreads < SnapTest
   ].freeze
 
   def test_threads_query_one_db
+    engine_leak!
     with_demo do |db|
       want = QUERIES.map { |sql, params| db.query(sql, params) }
       text = "BRCA2 and breast cancer"
