@@ -16,6 +16,7 @@ The wheel is tagged py3-none-<platform>: it holds a native library.
 """
 
 import base64
+import pathlib
 import hashlib
 import io
 import os
@@ -33,12 +34,12 @@ REPO = os.path.dirname(os.path.dirname(HERE))
 
 
 def _version():
-    m = re.search(r'^version = "([^"]+)"', open(os.path.join(HERE, "pyproject.toml")).read(), re.M)
+    m = re.search(r'^version = "([^"]+)"', pathlib.Path(HERE, "pyproject.toml").read_text(), re.M)
     return m.group(1)
 
 
 def _metadata():
-    readme = open(os.path.join(HERE, "README.md"), encoding="utf-8").read()
+    readme = pathlib.Path(HERE, "README.md").read_text(encoding="utf-8")
     return (
         "Metadata-Version: 2.1\n"
         f"Name: {NAME}\n"
@@ -64,7 +65,7 @@ def _library(tmp):
         return env
     go = shutil.which("go")
     gomod = os.path.join(REPO, "go.mod")
-    if go and os.path.isfile(gomod) and "module github.com/snapdb/snapdb" in open(gomod).read():
+    if go and os.path.isfile(gomod) and "module github.com/snapdb/snapdb" in pathlib.Path(gomod).read_text():
         out = os.path.join(tmp, "libsnap.so")
         print(f"snapdb build: go build -buildmode=c-shared ./ffi in {REPO}")
         subprocess.run(
@@ -112,8 +113,8 @@ def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
     distinfo = f"{NAME}-{version}.dist-info"
     path = os.path.join(wheel_directory, f"{NAME}-{version}-{tag}.whl")
     with tempfile.TemporaryDirectory() as tmp:
-        files = [(arc, open(src, "rb").read()) for src, arc in _sources()]
-        files.append((f"{NAME}/libsnap.so", open(_library(tmp), "rb").read()))
+        files = [(arc, pathlib.Path(src).read_bytes()) for src, arc in _sources()]
+        files.append((f"{NAME}/libsnap.so", pathlib.Path(_library(tmp)).read_bytes()))
         files.append((f"{distinfo}/METADATA", _metadata().encode()))
         files.append(
             (

@@ -15,7 +15,8 @@ def header_functions():
     path = os.environ.get("SNAPDB_HEADER") or os.path.join(REPO, "include", "snap.h")
     if not os.path.isfile(path):
         pytest.skip(f"no snap.h at {path}")
-    text = open(path).read()
+    with open(path) as f:
+        text = f.read()
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     text = text.split("#ifndef SNAP_NO_PROTOTYPES", 1)[1]
     out = {}
