@@ -115,6 +115,24 @@ class TestSnapshot < SnapTest
     end
   end
 
+  # A page that fails to decode mid-scan is an error of the query (the
+  # snapshot opened: only the footers were read), and frees what the query
+  # held; other tables still answer.
+  def test_corrupt_pages_fail_the_query_not_the_process
+    dir = File.join(tmpdir, "pages")
+    with_demo { |db| db.save(dir) }
+    path = File.join(dir, "genes.parquet")
+    bytes = File.binread(path)
+    (100...(bytes.bytesize / 2)).step(7) { |i| bytes.setbyte(i, bytes.getbyte(i) ^ 0x55) }
+    File.binwrite(path, bytes)
+    SnapDB.open(dir) do |db|
+      e = assert_raises(SnapDB::Error) { db.query("SELECT * FROM genes") }
+      assert_includes [SnapDB::IOError, SnapDB::IntegrityError], e.class, e.message
+      assert_includes e.message, "genes"
+      assert_equal [{ "n" => 1500 }], db.query("SELECT count(*) AS n FROM chemicals")
+    end
+  end
+
   def test_verify_reports_a_corrupt_file
     dir = File.join(tmpdir, "corrupt")
     with_demo { |db| db.save(dir) }
