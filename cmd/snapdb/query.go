@@ -211,7 +211,7 @@ func writeTableResult(w io.Writer, rr array.RecordReader, maxRows int) error {
 			row := make([]string, len(fields))
 			for c := range row {
 				col := rec.Column(c)
-				if col.IsNull(r) {
+				if rowjson.IsNull(col, r) {
 					row[c] = "NULL"
 				} else {
 					row[c] = strings.ReplaceAll(rowjson.Text(col, r), "\n", `\n`)
@@ -253,7 +253,7 @@ func writeCSV(w io.Writer, rr array.RecordReader) error {
 		for r := 0; r < int(rec.NumRows()); r++ {
 			for c := range row {
 				col := rec.Column(c)
-				if col.IsNull(r) {
+				if rowjson.IsNull(col, r) {
 					row[c] = ""
 				} else {
 					row[c] = rowjson.Text(col, r)

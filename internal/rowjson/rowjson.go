@@ -35,11 +35,18 @@ func Text(a arrow.Array, i int) string {
 	return a.ValueStr(i)
 }
 
+// IsNull reports whether row i of a is NULL. Unlike a.IsNull it is true
+// for every row of an array of Arrow type null (SELECT NULL), which has
+// no validity bitmap.
+func IsNull(a arrow.Array, i int) bool {
+	return a.DataType().ID() == arrow.NULL || a.IsNull(i)
+}
+
 // Value is the value at row i of a for json.Marshal: nil for NULL,
 // integers and booleans as such, finite floats as json.Number, NaN and
 // infinities and everything else as text.
 func Value(a arrow.Array, i int) any {
-	if a.IsNull(i) {
+	if IsNull(a, i) {
 		return nil
 	}
 	switch a := a.(type) {

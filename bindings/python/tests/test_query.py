@@ -97,7 +97,6 @@ def test_params_types(db):
     assert db.query(sql, params).to_pylist() == want
 
 
-@pytest.mark.xfail(strict=True, reason="internal/rowjson: a column of Arrow type null renders as \"(null)\", not null")
 def test_null_typed_column_json(db):
     assert db.query_rows("SELECT NULL AS n") == [{"n": None}]
 
