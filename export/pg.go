@@ -1,9 +1,11 @@
 package export
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 
@@ -12,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgproto3"
 )
 
 // pgSource reads a PostgreSQL database inside one REPEATABLE READ, READ
@@ -47,6 +50,9 @@ type pgTable struct {
 	formats  []int16 // result format per column: binary, or text for the types without a mapping
 }
 
+// readBufferSize is the size of each connection's read buffer.
+const readBufferSize = 256 << 10
+
 // sessionSetup keeps a long export from being cut off by server settings
 // meant for interactive sessions.
 const sessionSetup = "SET statement_timeout = 0; SET lock_timeout = 0; SET idle_in_transaction_session_timeout = 0"
@@ -57,6 +63,12 @@ func openPostgres(ctx context.Context, src Source) (*pgSource, error) {
 		return nil, &Error{Op: "connect", Err: fmt.Errorf("%w: %v", ErrSource, err)}
 	}
 	cfg.RuntimeParams["application_name"] = "snapdb export"
+	cfg.BuildFrontend = func(r io.Reader, w io.Writer) *pgproto3.Frontend {
+		// pgproto3 reads 8 KB at a time: a table read that way costs a
+		// system call per 8 KB. A larger buffer takes what the socket holds
+		// at once.
+		return pgproto3.NewFrontend(bufio.NewReaderSize(r, readBufferSize), w)
+	}
 	s := &pgSource{cfg: cfg}
 	s.main, err = s.connect(ctx)
 	if err != nil {
