@@ -78,7 +78,9 @@ type Options struct {
 	// quick.
 	Progress func(Progress)
 
-	// Mem allocates Arrow buffers; nil means memory.DefaultAllocator.
+	// Mem allocates Arrow buffers; nil means memory.DefaultAllocator for
+	// the snapshot writer and, for the batches read, an allocator of the
+	// export's own that reuses the buffers of one batch for the next.
 	Mem memory.Allocator
 }
 
@@ -196,8 +198,9 @@ func ExportReport(ctx context.Context, source, path string, opts *Options) (*Rep
 	if o.Workers < 1 {
 		o.Workers = 1
 	}
-	if o.Mem == nil {
-		o.Mem = memory.DefaultAllocator
+	readMem := o.Mem
+	if readMem == nil {
+		readMem = &recycler{}
 	}
 	if o.CompressionLevel == 0 && (o.Compression == "" || o.Compression == snapshot.CompressionZstd) {
 		o.CompressionLevel = DefaultZstdLevel
@@ -217,7 +220,7 @@ func ExportReport(ctx context.Context, source, path string, opts *Options) (*Rep
 		return nil, cancelled(ctx, err)
 	}
 	defer db.close()
-	rep, err := run(ctx, db, path, &o)
+	rep, err := run(ctx, db, path, &o, readMem)
 	return rep, cancelled(ctx, err)
 }
 
@@ -229,7 +232,8 @@ func cancelled(ctx context.Context, err error) error {
 	return &Error{Op: "export", Err: fmt.Errorf("%w (%v)", ctx.Err(), err)}
 }
 
-func run(ctx context.Context, db database, path string, o *Options) (*Report, error) {
+// run exports the tables of db; the batches read are allocated from mem.
+func run(ctx context.Context, db database, path string, o *Options, mem memory.Allocator) (*Report, error) {
 	all, err := db.list(ctx)
 	if err != nil {
 		return nil, err
@@ -297,7 +301,7 @@ func run(ctx context.Context, db database, path string, o *Options) (*Report, er
 	for _, r := range readers {
 		g.Go(func() error {
 			for t := range queue {
-				tr, err := writeOne(gctx, w, r, t, o)
+				tr, err := writeOne(gctx, w, r, t, o, mem)
 				if err != nil {
 					return err
 				}
@@ -332,7 +336,7 @@ func run(ctx context.Context, db database, path string, o *Options) (*Report, er
 }
 
 // writeOne reads one table through r into the writer.
-func writeOne(ctx context.Context, w *snapshot.Writer, r reader, t *table, o *Options) (*TableReport, error) {
+func writeOne(ctx context.Context, w *snapshot.Writer, r reader, t *table, o *Options, mem memory.Allocator) (*TableReport, error) {
 	start := time.Now()
 	if e, ok := r.(interface {
 		estimate(context.Context, *table) int64
@@ -346,7 +350,7 @@ func writeOne(ctx context.Context, w *snapshot.Writer, r reader, t *table, o *Op
 	}
 	report(0, false)
 	var read atomic.Int64
-	rdr := newBatchReader(ctx, t.schema, r.read(t, o.ChunkSize, o.Mem, func(rows int64) {
+	rdr := newBatchReader(ctx, t.schema, r.read(t, o.ChunkSize, mem, func(rows int64) {
 		read.Store(rows)
 		report(rows, false)
 	}))
