@@ -95,6 +95,8 @@ step "crash loops" go test -count=1 -run 'TestCrash' -v ./snapshot/
 step "fuzz targets" fuzz_all
 step "CLI end to end" cli_end_to_end
 step "examples" examples
+step "Python binding and examples" bindings/python/test.sh
+step "Ruby binding and examples" bindings/ruby/test.sh
 
 if [ ${#failed[@]} -gt 0 ]; then
   log "FAILED: ${failed[*]}"

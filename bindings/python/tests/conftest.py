@@ -60,16 +60,8 @@ def _pa_bytes():
     return pyarrow.total_allocated_bytes()
 
 
-def pytest_configure(config):
-    config.addinivalue_line(
-        "markers",
-        "engine_leak: the test runs queries that hit a known Arrow-memory leak of the engine; "
-        "the leak check does not count the library's Arrow bytes for it",
-    )
-
-
 @pytest.fixture(autouse=True)
-def no_leaks(request):
+def no_leaks():
     """After every test: no open handles, no unreleased Arrow streams, the
     library's Arrow bytes and pyarrow's pool back to where they were."""
     gc.collect()
@@ -79,8 +71,7 @@ def no_leaks(request):
     gc.collect()
     st = snapdb.stats()
     assert (st["handles"], st["streams"]) == (0, 0), st
-    if not request.node.get_closest_marker("engine_leak"):
-        assert st["arrowBytes"] == go_before, f"the library holds {st['arrowBytes'] - go_before} more Arrow bytes"
+    assert st["arrowBytes"] == go_before, f"the library holds {st['arrowBytes'] - go_before} more Arrow bytes"
     assert _pa_bytes() == before
 
 

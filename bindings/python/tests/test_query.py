@@ -13,10 +13,7 @@ QUERIES = [
     "SELECT * FROM genes",
     "SELECT * FROM exposures ORDER BY id LIMIT 500",
     "SELECT * FROM chemicals WHERE molecular_weight IS NULL OR cas_number IS NULL",
-    pytest.param(
-        "SELECT chrom, count(*) AS n, avg(score) AS s, min(symbol) AS m FROM genes GROUP BY chrom ORDER BY chrom",
-        marks=pytest.mark.engine_leak,
-    ),
+    "SELECT chrom, count(*) AS n, avg(score) AS s, min(symbol) AS m FROM genes GROUP BY chrom ORDER BY chrom",
     "SELECT e.id, g.symbol, e.observed_on, e.score FROM exposures e JOIN genes g ON e.gene_id = g.entity_id "
     "WHERE e.score > 0.5 ORDER BY e.id LIMIT 100",
     "SELECT effect, count(DISTINCT gene_id) FROM exposures GROUP BY effect ORDER BY effect",
@@ -49,15 +46,8 @@ def test_query_rows_equal_go_json(db, demo, cli, sql):
     assert db.query_rows(sql) == go_json(cli, demo, sql)
 
 
-ENGINE_LEAK = (
-    "engine/colagg.go (47cdf62) does not Close the Parquet column chunk readers of column-at-a-time "
-    "aggregates, so their page buffers are never freed to the allocator; when this passes, drop this "
-    "xfail and the engine_leak marks"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=ENGINE_LEAK)
-@pytest.mark.engine_leak
+# Column-at-a-time aggregation reads Parquet pages directly: it once
+# forgot to close its column chunk readers, leaking their page buffers.
 @pytest.mark.parametrize(
     "sql",
     [
