@@ -98,9 +98,27 @@ class SnapTest < Minitest::Test
     @engine_leak_ok = true
   end
 
+  # settle waits (at most about 2 s) for the library's counts to satisfy
+  # the block and returns the last ones: Arrow memory of a stream released
+  # unread may be freed by the library's own goroutines a moment after the
+  # release returns (seen about once in 100 releases of a LIMIT query).
+  def settle
+    stats = nil
+    200.times do
+      stats = SnapDB.stats
+      break if yield stats
+
+      sleep 0.01
+    end
+    stats
+  end
+
   def teardown
     super
-    stats = SnapDB.stats
+    stats = settle do |s|
+      s["handles"].zero? && s["streams"].zero? &&
+        (@engine_leak_ok || s["arrowBytes"] == (SnapTestEnv.engine_leak.zero? ? 0 : @arrow_before))
+    end
     if SnapTestEnv.engine_leak.zero?
       assert_equal({ "handles" => 0, "streams" => 0, "arrowBytes" => 0 }, stats, "leak after #{name}")
       return

@@ -175,19 +175,58 @@ class TestQuery < SnapTest
     end
   end
 
-  # The raw Arrow entry point: a stream counts in snap_stats until its
-  # release callback runs.
-  def test_arrow_stream_release
+  # The raw Arrow entry point through the declared structs: the schema's
+  # columns, the batches' rows, and the stream counted in snap_stats until
+  # its release callback runs.
+  def test_arrow_stream_read_and_release
+    with_demo do |db|
+      n = SnapDB::Native
+      stream = n::ArrowArrayStream.new
+      sql = "SELECT entity_id, symbol, score FROM genes WHERE entity_id <= ? ORDER BY entity_id"
+      params = "[5]"
+      n.call(:snap_db_query, db.handle, n.buffer(sql), sql.bytesize, n.buffer(params), params.bytesize, stream.pointer)
+      refute stream[:release].null?
+      assert_equal 1, SnapDB.stats["streams"]
+
+      schema = n::ArrowSchema.new
+      get_schema = FFI::Function.new(:int, %i[pointer pointer], stream[:get_schema])
+      assert_equal 0, get_schema.call(stream.pointer, schema.pointer)
+      assert_equal "+s", schema[:format].read_string
+      assert_equal 3, schema[:n_children]
+      kids = schema[:children].read_array_of_pointer(3).map { |p| n::ArrowSchema.new(p) }
+      assert_equal %w[entity_id symbol score], kids.map { |k| k[:name].read_string }
+      assert_equal %w[l u g], kids.map { |k| k[:format].read_string } # int64, utf8, float64
+      FFI::Function.new(:void, [:pointer], schema[:release]).call(schema.pointer)
+      assert schema[:release].null?
+
+      get_next = FFI::Function.new(:int, %i[pointer pointer], stream[:get_next])
+      rows = 0
+      loop do
+        batch = n::ArrowArray.new
+        assert_equal 0, get_next.call(stream.pointer, batch.pointer)
+        break if batch[:release].null? # the end
+
+        assert_equal 3, batch[:n_children]
+        rows += batch[:length]
+        FFI::Function.new(:void, [:pointer], batch[:release]).call(batch.pointer)
+      end
+      assert_equal 5, rows
+      stream.release
+      assert stream[:release].null?
+      assert_equal 0, SnapDB.stats["streams"]
+    end
+  end
+
+  # A stream released unread, and a failed query's zeroed stream.
+  def test_arrow_stream_release_unread
     with_demo do |db|
       n = SnapDB::Native
       stream = n::ArrowArrayStream.new
       sql = "SELECT * FROM genes LIMIT 5"
       n.call(:snap_db_query, db.handle, n.buffer(sql), sql.bytesize, nil, 0, stream.pointer)
-      refute stream[:release].null?
       assert_equal 1, SnapDB.stats["streams"]
       stream.release
       assert_equal 0, SnapDB.stats["streams"]
-      # A failed query leaves the stream zeroed.
       failed = n::ArrowArrayStream.new
       assert_raises(SnapDB::QueryError) do
         n.call(:snap_db_query, db.handle, n.buffer("SELEC"), 5, nil, 0, failed.pointer)
