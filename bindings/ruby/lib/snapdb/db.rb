@@ -58,8 +58,10 @@ module SnapDB
     # query runs one read-only SELECT and returns every row as a Hash from
     # column name to value: integers and floats as Integer and Float,
     # booleans as true/false, NULL as nil, anything else (strings,
-    # decimals, dates, timestamps in UTC) as a String. The whole result is
-    # held in memory.
+    # decimals, dates, timestamps in UTC) as a String. The rows come as
+    # JSON, without types: a float with an integral value (3.0) arrives as
+    # an Integer (3), and of two columns with the same name the last one
+    # wins. The whole result is held in memory.
     #
     # params binds $1, $2, ... or ?: Integer (BIGINT), Float (DOUBLE),
     # String, true, false or nil; anything else is a TypeError.
