@@ -60,43 +60,13 @@ module SnapTestEnv
       [out_reader.value, err_reader.value, wait.value]
     end
   end
-
-  # A query aggregating a bare column (engine/colagg.go's path).
-  LEAK_PROBE = "SELECT chrom, avg(score) AS mean FROM genes GROUP BY chrom"
-
-  # engine_leak is the Arrow bytes a column aggregate leaves allocated
-  # after its result is released and its DB closed: 0 unless the engine
-  # bug (unclosed column chunk readers in engine/colagg.go, seen at
-  # 47cdf62) is in this library. Probed once, first thing.
-  def self.engine_leak
-    return @engine_leak if defined?(@engine_leak)
-
-    before = SnapDB.stats["arrowBytes"]
-    SnapDB.open(DEMO) { |db| db.query(LEAK_PROBE) }
-    @engine_leak = SnapDB.stats["arrowBytes"] - before
-  end
 end
 
 # SnapTest is the base of every test: after each test nothing the library
 # handed out may still be held: no handles, no Arrow streams, no Arrow
-# memory (snap_stats all 0). While the library has the engine's known
-# column-aggregate leak (SnapTestEnv.engine_leak), the Arrow bytes are
-# compared with their count before the test instead, and a test that runs
-# such aggregates says so with engine_leak! to be let off.
+# memory (snap_stats all 0).
 class SnapTest < Minitest::Test
   DEMO = SnapTestEnv::DEMO
-
-  def setup
-    super
-    SnapTestEnv.engine_leak
-    @arrow_before = SnapDB.stats["arrowBytes"]
-  end
-
-  # engine_leak! marks a test that runs column aggregates: the Arrow bytes
-  # they leak are not its fault while the engine bug lasts.
-  def engine_leak!
-    @engine_leak_ok = true
-  end
 
   # settle waits (at most about 2 s) for the library's counts to satisfy
   # the block and returns the last ones: Arrow memory of a stream released
@@ -115,18 +85,8 @@ class SnapTest < Minitest::Test
 
   def teardown
     super
-    stats = settle do |s|
-      s["handles"].zero? && s["streams"].zero? &&
-        (@engine_leak_ok || s["arrowBytes"] == (SnapTestEnv.engine_leak.zero? ? 0 : @arrow_before))
-    end
-    if SnapTestEnv.engine_leak.zero?
-      assert_equal({ "handles" => 0, "streams" => 0, "arrowBytes" => 0 }, stats, "leak after #{name}")
-      return
-    end
-    assert_equal({ "handles" => 0, "streams" => 0 }, stats.slice("handles", "streams"), "leak after #{name}")
-    return if @engine_leak_ok
-
-    assert_equal @arrow_before, stats["arrowBytes"], "Arrow bytes leaked by #{name}"
+    stats = settle { |s| s.values.all?(&:zero?) }
+    assert_equal({ "handles" => 0, "streams" => 0, "arrowBytes" => 0 }, stats, "leak after #{name}")
   end
 
   def with_demo(&block)

@@ -11,7 +11,6 @@ class TestThreads < SnapTest
   ].freeze
 
   def test_threads_query_one_db
-    engine_leak!
     with_demo do |db|
       want = QUERIES.map { |sql, params| db.query(sql, params) }
       text = "BRCA2 and breast cancer"
