@@ -349,8 +349,8 @@ func TestSaveLoadVerify(t *testing.T) {
 		t.Errorf("Info after a failed load = %.80s, %v; want root hash %s", b, err, m.RootHash)
 	}
 	rep, err := capi.Verify(context.Background(), h)
-	if err != nil || !strings.Contains(string(rep), `"ok":true`) {
-		t.Errorf("Verify = %.200s, %v; want ok", rep, err)
+	if err != nil || !strings.Contains(string(rep), `"ok":true`) || !strings.Contains(string(rep), `"problems":[]`) {
+		t.Errorf("Verify = %.200s, %v; want ok and an empty problems list", rep, err)
 	}
 }
 

@@ -150,7 +150,7 @@ typedef struct snap_snapshot_meta {
   uint32_t format_version; /* the snapshot format (1) */
   uint64_t table_count;
   uint64_t row_count;      /* rows over all tables */
-  uint64_t byte_count;     /* bytes of the tables' files */
+  uint64_t byte_count;     /* bytes of the snapshot's files (tables and NLP automaton) */
   char root_hash[65];      /* BLAKE3 of the canonical manifest, 64 hex digits, NUL-terminated */
   int32_t has_wal_lsn;     /* 1 when the snapshot was taken at a write-ahead-log position */
   uint64_t wal_lsn;        /* that position, when has_wal_lsn */

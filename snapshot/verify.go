@@ -226,7 +226,8 @@ func verifyFiles(ctx context.Context, dir string, m *manifest.Manifest, root str
 	for _, j := range jobs {
 		total += j.bytes
 	}
-	rep := VerifyReport{Path: dir, RootHash: root, Files: make([]FileCheck, len(jobs))}
+	// Problems is [] rather than null in JSON when there are none.
+	rep := VerifyReport{Path: dir, RootHash: root, Files: make([]FileCheck, len(jobs)), Problems: []Mismatch{}}
 	var (
 		mu   sync.Mutex
 		done atomic.Int64
