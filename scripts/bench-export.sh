@@ -7,7 +7,9 @@
 # precision), generated server-side; then each tool reads it RUNS times and
 # the best run counts. Prints rows/s and MB/s (MB of binary COPY data, the
 # same measure for every tool), the ratio to the ceiling, and snapdb's peak
-# RSS (/usr/bin/time -v). Targets, at the export's default (zstd level 1):
+# RSS (/usr/bin/time -v) and CPU time (user + system, of the fastest run:
+# on a machine shared with other work it moves less than the wall time).
+# Targets, at the export's default (zstd level 1):
 # ratio >= 0.7, peak RSS <= 500 MB; zstd level 3 is shown for comparison.
 #
 #   ROWS=10000000   rows in the table (the default)
@@ -95,8 +97,8 @@ measure_copy() {
   echo "$b"
 }
 
-measure_export() { # measure_export WORKERS LEVEL → "seconds rss_kb parquet_bytes"
-  local w=$1 level=$2 b="" brss="" s e d rss size
+measure_export() { # measure_export WORKERS LEVEL → "seconds rss_kb parquet_bytes cpu_seconds"
+  local w=$1 level=$2 b="" brss="" bcpu="" s e d rss size cpu
   for _ in $(seq "$RUNS"); do
     rm -rf "$tmp/snap"
     s=$(now)
@@ -106,34 +108,35 @@ measure_export() { # measure_export WORKERS LEVEL → "seconds rss_kb parquet_by
     e=$(now)
     d=$(echo "$e - $s" | bc)
     rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$tmp/time.txt")
-    if [ -z "$b" ] || [ "$(echo "$d < $b" | bc)" -eq 1 ]; then b=$d; fi
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$tmp/time.txt")
+    if [ -z "$b" ] || [ "$(echo "$d < $b" | bc)" -eq 1 ]; then b=$d; bcpu=$cpu; fi
     if [ -z "$brss" ] || [ "$rss" -gt "$brss" ]; then brss=$rss; fi
   done
   size=$(du -sb "$tmp/snap" | cut -f1)
-  echo "$b $brss $size"
+  echo "$b $brss $size $bcpu"
 }
 
 log "measuring (best of $RUNS runs each)"
 ceiling=$(measure_copy)
 printf '\nrows: %s   binary COPY data: %.1f MB   machine: %s cores   load before: %s\n\n' \
   "$ROWS" "$(echo "$bytes / 1000000" | bc -l)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-34s %8s %12s %8s %7s %10s %10s\n' "tool" "seconds" "rows/s" "MB/s" "ratio" "peak RSS" "output"
-row() { # row NAME SECONDS RSS_KB OUT_BYTES
+printf '%-34s %8s %12s %8s %7s %10s %10s %7s\n' "tool" "seconds" "rows/s" "MB/s" "ratio" "peak RSS" "output" "CPU s"
+row() { # row NAME SECONDS RSS_KB OUT_BYTES CPU_SECONDS
   local rate mbs ratio rss out
   rate=$(echo "$ROWS / $2" | bc)
   mbs=$(echo "$bytes / 1000000 / $2" | bc -l)
   ratio=$(echo "$ceiling / $2" | bc -l)
   rss="-"; [ "$3" != "-" ] && rss="$(echo "$3 / 1024" | bc) MB"
   out="-"; [ "$4" != "-" ] && out="$(echo "$4 / 1000000" | bc) MB"
-  printf '%-34s %8.2f %12s %8.1f %7.2f %10s %10s\n' "$1" "$2" "$rate" "$mbs" "$ratio" "$rss" "$out"
+  printf '%-34s %8.2f %12s %8.1f %7.2f %10s %10s %7s\n' "$1" "$2" "$rate" "$mbs" "$ratio" "$rss" "$out" "$5"
 }
-row "psql \\copy binary > /dev/null" "$ceiling" - -
+row "psql \\copy binary > /dev/null" "$ceiling" - - -
 status=0
 for level in $LEVELS; do
   for w in $WORKERS; do
-    read -r secs rss size < <(measure_export "$w" "$level")
+    read -r secs rss size cpu < <(measure_export "$w" "$level")
     name="$COMPRESSION-$level"
-    row "snapdb export --workers $w ($name)" "$secs" "$rss" "$size"
+    row "snapdb export --workers $w ($name)" "$secs" "$rss" "$size" "$cpu"
     if [ "$level" = 1 ] && [ "$(echo "$ceiling / $secs < 0.7" | bc -l)" -eq 1 ]; then
       echo "  below the 0.7 target"; status=1
     fi
@@ -143,5 +146,6 @@ for level in $LEVELS; do
   done
 done
 echo
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "(one table: --workers 2 has a single table to read, so it cannot run two connections; see docs/export.md)"
 exit $status
