@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -289,6 +290,38 @@ func (st *aggState) grow(n int) {
 				case kBool:
 					a.b = append(a.b, false)
 				}
+			}
+		}
+	}
+}
+
+// reserve makes room for n groups.
+func (st *aggState) reserve(n int) {
+	for _, b := range st.keyBlds {
+		b.Reserve(n)
+	}
+	st.first = slices.Grow(st.first, n)
+	for _, a := range st.accs {
+		a.count = slices.Grow(a.count, n)
+		a.has = slices.Grow(a.has, n)
+		switch {
+		case a.s.fn == "count":
+		case a.s.fn == "sum" && a.s.out.k == kFloat, a.s.fn == "avg" && a.s.arg.t.k == kFloat:
+			a.f = slices.Grow(a.f, n)
+		case a.s.fn == "sum", a.s.fn == "avg":
+			a.d = slices.Grow(a.d, n)
+		default: // min, max
+			switch a.s.arg.t.k {
+			case kInt, kDate, kTs:
+				a.i = slices.Grow(a.i, n)
+			case kFloat:
+				a.f = slices.Grow(a.f, n)
+			case kDec:
+				a.d = slices.Grow(a.d, n)
+			case kStr:
+				a.str = slices.Grow(a.str, n)
+			case kBool:
+				a.b = slices.Grow(a.b, n)
 			}
 		}
 	}

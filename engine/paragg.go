@@ -1,12 +1,12 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
-	"sort"
 	"strings"
 	"sync/atomic"
 
@@ -72,7 +72,9 @@ func (a *scanAggIter) next() (arrow.RecordBatch, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer st.release()
+	if !slices.Contains(parts, st) {
+		defer st.release()
+	}
 	if len(a.plan.groups) == 0 && st.ngroups == 0 {
 		st.newGroup(nil, 0)
 	}
@@ -156,20 +158,39 @@ func (p *scanPlan) runUnits(ctx context.Context, workers int, run func(ctx conte
 
 // mergeStates folds partial states into one that holds every group, in
 // the order of their first rows. The result serves result() only: its
-// group lookup maps are left empty.
+// group lookup maps are left empty. A part may be returned as the result
+// when it is the only one with groups; the caller releases the result
+// only if it is not one of parts.
 func mergeStates(p *aggPlan, mem memory.Allocator, parts []*aggState) (*aggState, error) {
-	st := newAggState(p, mem)
-	// Each part's groups: their key values and encodings.
-	type cand struct {
-		first int64
-		part  int
-		row   int
+	distinct := false
+	for _, a := range p.aggs {
+		distinct = distinct || a.distinct
 	}
+	var only *aggState
+	nonEmpty := 0
+	for _, o := range parts {
+		if o.ngroups > 0 {
+			nonEmpty++
+			only = o
+		}
+	}
+	if nonEmpty == 1 && !distinct {
+		return only, nil
+	}
+	st := newAggState(p, mem)
+	most, total := 0, 0
+	for _, o := range parts {
+		most = max(most, o.ngroups)
+		total += o.ngroups
+	}
+	st.reserve(total)
+	// Each part's key values, and the order of its groups by first row
+	// (the order they were made in, unless a part was fed out of order).
 	keyVecs := make([][]*vec, len(parts))
-	encs := make([][]string, len(parts))
+	orders := make([][]int32, len(parts))
+	gmaps := make([][]int32, len(parts))
 	var keep []arrow.Array
 	defer func() { releaseAll(keep) }()
-	byKey := map[string]*cand{}
 	for pi, o := range parts {
 		keyVecs[pi] = make([]*vec, len(o.keyBlds))
 		for i, b := range o.keyBlds {
@@ -181,47 +202,93 @@ func mergeStates(p *aggPlan, mem memory.Allocator, parts []*aggState) (*aggState
 			}
 			keyVecs[pi][i] = v
 		}
-		encs[pi] = make([]string, o.ngroups)
-		for r := 0; r < o.ngroups; r++ {
-			var buf []byte
-			for _, k := range keyVecs[pi] {
-				buf = appendKey(buf, k, r)
+		gmaps[pi] = make([]int32, o.ngroups)
+		if !slices.IsSorted(o.first) {
+			ord := make([]int32, o.ngroups)
+			for r := range ord {
+				ord[r] = int32(r)
 			}
-			enc := string(buf)
-			encs[pi][r] = enc
-			if c, ok := byKey[enc]; !ok {
-				byKey[enc] = &cand{first: o.first[r], part: pi, row: r}
-			} else if o.first[r] < c.first {
-				*c = cand{first: o.first[r], part: pi, row: r}
-			}
+			slices.SortStableFunc(ord, func(x, y int32) int { return cmp.Compare(o.first[x], o.first[y]) })
+			orders[pi] = ord
 		}
 	}
-	order := make([]string, 0, len(byKey))
-	for enc := range byKey {
-		order = append(order, enc)
+	// Groups are made in a k-way merge of the parts by first row, so that
+	// each is made where it first appears.
+	intKey := len(p.groups) == 1 && (p.groups[0].t.k == kInt || p.groups[0].t.k == kDate || p.groups[0].t.k == kTs)
+	var ints map[int64]int32
+	var strs map[string]int32
+	if intKey {
+		ints = make(map[int64]int32, most)
+	} else {
+		strs = make(map[string]int32, most)
 	}
-	sort.Slice(order, func(i, j int) bool { return byKey[order[i]].first < byKey[order[j]].first })
-	gids := make(map[string]int32, len(order))
-	for _, enc := range order {
-		c := byKey[enc]
-		st.base = c.first - int64(c.row)
-		gids[enc] = st.newGroup(keyVecs[c.part], c.row)
+	nullID := int32(-1)
+	var buf []byte
+	cur := make([]int, len(parts))
+	for {
+		best := -1
+		var bestFirst int64
+		for pi, o := range parts {
+			if cur[pi] >= o.ngroups {
+				continue
+			}
+			r := cur[pi]
+			if orders[pi] != nil {
+				r = int(orders[pi][r])
+			}
+			if best < 0 || o.first[r] < bestFirst {
+				best, bestFirst = pi, o.first[r]
+			}
+		}
+		if best < 0 {
+			break
+		}
+		r := cur[best]
+		if orders[best] != nil {
+			r = int(orders[best][r])
+		}
+		cur[best]++
+		keys := keyVecs[best]
+		st.base = bestFirst - int64(r)
+		var id int32
+		switch {
+		case intKey && keys[0].isNull(r):
+			if nullID < 0 {
+				nullID = st.newGroup(keys, r)
+			}
+			id = nullID
+		case intKey:
+			x := keys[0].i[keys[0].at(r)]
+			var ok bool
+			if id, ok = ints[x]; !ok {
+				id = st.newGroup(keys, r)
+				ints[x] = id
+			}
+		default:
+			buf = buf[:0]
+			for _, k := range keys {
+				buf = appendKey(buf, k, r)
+			}
+			var ok bool
+			if id, ok = strs[string(buf)]; !ok {
+				id = st.newGroup(keys, r)
+				strs[string(buf)] = id
+			}
+		}
+		gmaps[best][r] = id
 	}
 	// The aggregates.
 	for pi, o := range parts {
-		gmap := make([]int32, o.ngroups)
-		for r := range gmap {
-			gmap[r] = gids[encs[pi][r]]
-		}
 		for ai, a := range st.accs {
-			b := o.accs[ai]
 			if a.s.distinct {
-				if err := st.mergeDistinct(ai, o.distinct[ai], gmap); err != nil {
+				if err := st.mergeDistinct(ai, o.distinct[ai], gmaps[pi]); err != nil {
+					st.release()
 					return nil, err
 				}
 				continue
 			}
-			if err := a.merge(b, gmap); err != nil {
+			if err := a.merge(o.accs[ai], gmaps[pi]); err != nil {
+				st.release()
 				return nil, err
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -458,12 +459,14 @@ func TestMergeStatesEmptyParts(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if !slices.Contains(parts, st) {
+			defer st.release()
+		}
 		if st.ngroups != tc.groups {
 			t.Errorf("merge of %v: %d groups, want %d", tc.counts, st.ngroups, tc.groups)
 		} else if tc.groups == 1 && st.accs[0].count[0] != tc.want {
 			t.Errorf("merge of %v: count %d, want %d", tc.counts, st.accs[0].count[0], tc.want)
 		}
-		st.release()
 		for _, p := range parts {
 			p.release()
 		}
