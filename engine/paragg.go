@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"cmp"
 	"context"
 	"encoding/binary"
 	"fmt"
@@ -156,8 +155,8 @@ func (p *scanPlan) runUnits(ctx context.Context, workers int, run func(ctx conte
 	return ctx.Err()
 }
 
-// mergeStates folds partial states into one that holds every group, in
-// the order of their first rows. The result serves result() only: its
+// mergeStates folds partial states, each fed its rows in input order,
+// into one that holds every group, in the order of their first rows. The result serves result() only: its
 // group lookup maps are left empty. A part may be returned as the result
 // when it is the only one with groups; the caller releases the result
 // only if it is not one of parts.
@@ -184,10 +183,9 @@ func mergeStates(p *aggPlan, mem memory.Allocator, parts []*aggState) (*aggState
 		total += o.ngroups
 	}
 	st.reserve(total)
-	// Each part's key values, and the order of its groups by first row
-	// (the order they were made in, unless a part was fed out of order).
+	// Each part's key values. A part's groups are in the order of their
+	// first rows: each part is fed its rows in input order.
 	keyVecs := make([][]*vec, len(parts))
-	orders := make([][]int32, len(parts))
 	gmaps := make([][]int32, len(parts))
 	var keep []arrow.Array
 	defer func() { releaseAll(keep) }()
@@ -203,14 +201,6 @@ func mergeStates(p *aggPlan, mem memory.Allocator, parts []*aggState) (*aggState
 			keyVecs[pi][i] = v
 		}
 		gmaps[pi] = make([]int32, o.ngroups)
-		if !slices.IsSorted(o.first) {
-			ord := make([]int32, o.ngroups)
-			for r := range ord {
-				ord[r] = int32(r)
-			}
-			slices.SortStableFunc(ord, func(x, y int32) int { return cmp.Compare(o.first[x], o.first[y]) })
-			orders[pi] = ord
-		}
 	}
 	// Groups are made in a k-way merge of the parts by first row, so that
 	// each is made where it first appears.
@@ -233,9 +223,6 @@ func mergeStates(p *aggPlan, mem memory.Allocator, parts []*aggState) (*aggState
 				continue
 			}
 			r := cur[pi]
-			if orders[pi] != nil {
-				r = int(orders[pi][r])
-			}
 			if best < 0 || o.first[r] < bestFirst {
 				best, bestFirst = pi, o.first[r]
 			}
@@ -244,9 +231,6 @@ func mergeStates(p *aggPlan, mem memory.Allocator, parts []*aggState) (*aggState
 			break
 		}
 		r := cur[best]
-		if orders[best] != nil {
-			r = int(orders[best][r])
-		}
 		cur[best]++
 		keys := keyVecs[best]
 		st.base = bestFirst - int64(r)

@@ -472,3 +472,57 @@ func TestMergeStatesEmptyParts(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeStatesOrder merges partial states of an integer-keyed count(*)
+// whose groups overlap: groups come out in the order of their first
+// rows, with their counts added up.
+func TestMergeStatesOrder(t *testing.T) {
+	mem := memory.DefaultAllocator
+	ag := &aggPlan{in: &scope{}, out: &scope{cols: []column{{name: "k", t: tInt}, {name: "n", t: tInt}}}}
+	ag.groups = []*bexpr{{op: "col", col: 0, t: tInt}}
+	ag.aggs = []*aggSpec{{fn: "count", star: true, out: tInt}}
+	schema := arrow.NewSchema([]arrow.Field{{Name: "k", Type: arrow.PrimitiveTypes.Int64, Nullable: true}}, nil)
+	feed := func(st *aggState, base int64, keys ...any) {
+		b := array.NewInt64Builder(mem)
+		defer b.Release()
+		for _, k := range keys {
+			if k == nil {
+				b.AppendNull()
+			} else {
+				b.Append(int64(k.(int)))
+			}
+		}
+		col := b.NewArray()
+		defer col.Release()
+		rec := array.NewRecordBatch(schema, []arrow.Array{col}, int64(col.Len()))
+		defer rec.Release()
+		st.base = base
+		if err := st.add(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := newAggState(ag, mem), newAggState(ag, mem)
+	defer a.release()
+	defer b.release()
+	feed(a, 10, 5, 7, 5)       // rows 10-12
+	feed(b, 0, 7, nil, 3, nil) // rows 0-3
+	feed(b, 100, 9, 7)         // rows 100-101
+	st, err := mergeStates(ag, mem, []*aggState{a, b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.release()
+	rec, err := st.result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rec.Release()
+	var got []string
+	for r := 0; r < int(rec.NumRows()); r++ {
+		got = append(got, rec.Column(0).ValueStr(r)+":"+rec.Column(1).ValueStr(r))
+	}
+	want := []string{"7:3", "(null):2", "3:1", "5:2", "9:1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("merged groups = %v, want %v", got, want)
+	}
+}
