@@ -59,11 +59,16 @@
 //   - Memory grows with Options.ChunkSize (rows per batch: about three
 //     batches per table being read) and the snapshot writer's row group
 //     (snapshot.DefaultRowGroupRows rows per table being written), never
-//     with table size. Very wide rows call for a smaller ChunkSize.
+//     with table size. Very wide rows call for a smaller ChunkSize. With
+//     Options.Mem nil, the buffers of batches already written are kept for
+//     the next ones, up to 64 MB per export.
 //   - Workers parallelise across tables, not within one: a single large
-//     table is read by one connection (decoding and Parquet encoding still
-//     overlap). Splitting a table into ranges would interleave its row order
-//     and, on a small machine, compete with the server for the same cores.
+//     table is read by one connection. Its decoding still overlaps with its
+//     Parquet encoding, and the encoding of its columns with each other
+//     (snapshot.CreateOptions.EncodeWorkers, GOMAXPROCS goroutines; tables
+//     with only flat columns). Splitting a table into ranges would
+//     interleave its row order and, on a small machine, compete with the
+//     server for the same cores.
 //   - SQLite always reads with one connection, whatever Workers says: a
 //     second connection would be a second transaction. In WAL mode writers
 //     go on during the export; in rollback-journal mode a writer cannot

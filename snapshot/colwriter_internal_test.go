@@ -313,3 +313,24 @@ func TestColumnsWriterCancel(t *testing.T) {
 		t.Errorf("after cancel %s holds %v, want nothing", dir, entries)
 	}
 }
+
+// BenchmarkColumnsWriter encodes 8 batches of 50 000 rows of flatSchema
+// with zstd level 1: pqarrow's FileWriter, and columnsWriter with one
+// goroutine and with GOMAXPROCS.
+func BenchmarkColumnsWriter(b *testing.B) {
+	mem := memory.NewGoAllocator()
+	batches := flatBatches(b, mem, 50_000, 50_000, 50_000, 50_000, 50_000, 50_000, 50_000, 50_000)
+	defer func() {
+		for _, r := range batches {
+			r.Release()
+		}
+	}()
+	for _, kind := range []string{"arrow", "columns/1", "columns/4"} {
+		b.Run(kind, func(b *testing.B) {
+			for b.Loop() {
+				encodeWith(b, kind, DefaultRowGroupRows, compress.Codecs.Zstd, batches)
+			}
+			b.ReportMetric(float64(8*50_000*b.N)/b.Elapsed().Seconds(), "rows/s")
+		})
+	}
+}
