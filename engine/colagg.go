@@ -317,7 +317,9 @@ func (a *accum) foldStrings(vals []parquet.ByteArray, vg []int32) {
 		less := a.s.fn == "min"
 		for i, g := range vg {
 			x := unsafe.String(unsafe.SliceData(vals[i]), len(vals[i]))
-			if !a.has[g] || x != a.str[g] && (x < a.str[g]) == less {
+			if !a.has[g] {
+				a.str[g] = strings.Clone(x)
+			} else if c := strings.Compare(x, a.str[g]); c != 0 && (c < 0) == less {
 				a.str[g] = strings.Clone(x)
 			}
 			a.has[g] = true

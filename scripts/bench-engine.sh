@@ -8,11 +8,12 @@
 #   WORK=DIR        keep the snapshot (and reuse it on the next run) in DIR
 #
 # Prints, per query, our best time, DuckDB's, the ratio ours÷DuckDB and
-# its target, then each side's peak RSS over the whole run. Ours opens the
-# snapshot once and times db.Query plus draining the reader, holding every
-# batch (enginebench); DuckDB materialises a pyarrow Table for the three
-# row-returning queries and fetchall()s the two aggregates
-# (bench_duckdb.py), over read_parquet of the snapshot's file.
+# its target, then each side's peak RSS over the whole run and the load
+# average right after our runs. Ours opens the snapshot once and times
+# db.Query plus draining the reader, holding every batch (enginebench);
+# DuckDB materialises a pyarrow Table for the three row-returning queries
+# and fetchall()s the two aggregates (bench_duckdb.py), over read_parquet
+# of the snapshot's file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -58,13 +59,14 @@ case $ours_rc in
 3) log "snapshot.DB has no Query method yet: DuckDB only"; echo '{}' >"$work/ours.json" ;;
 *) echo "enginebench failed (exit $ours_rc)" >&2; exit 1 ;;
 esac
+load=$(cut -d' ' -f1-3 /proc/loadavg)
 log "DuckDB: $RUNS runs per query"
 /usr/bin/time -v -o "$work/duck.time" "$SNAPDB_PYTHON" scripts/bench_duckdb.py genes "$parquet" \
   "$work/queries.json" "$RUNS" >"$work/duck.json"
 
-"$SNAPDB_PYTHON" - "$work" "$ROWS" "$(du -sm "$snap" | cut -f1)" <<'PY'
+"$SNAPDB_PYTHON" - "$work" "$ROWS" "$(du -sm "$snap" | cut -f1)" "$load" <<'PY'
 import json, os, sys
-work, rows, mb = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+work, rows, mb, load = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 qs = json.load(open(os.path.join(work, "queries.json")))
 ours = {q["name"]: q for q in json.load(open(os.path.join(work, "ours.json"))).get("queries", [])}
 duck_run = json.load(open(os.path.join(work, "duck.json")))
@@ -97,6 +99,7 @@ for q in qs:
             note = f"ROW COUNTS DIFFER: ours {o['rows']}, DuckDB {d['rows']}"
     print(f"{q['name']:<32} {om:>10} {fmt(d['best_ms']):>10} {ratio:>10} {'≤ %.1f' % q['target']:>8}  {d['rows']:,} {verdict} {note}")
 print(f"\npeak RSS over the run: ours {rss('ours.time') if ours else '-'}, DuckDB {rss('duck.time')}")
+print(f"load average after our runs: {load} (others' work on the machine skews both sides)")
 if misses:
     print(f"{misses} ratio(s) above target")
 PY
