@@ -65,10 +65,11 @@
 //   - Workers parallelise across tables, not within one: a single large
 //     table is read by one connection. Its decoding still overlaps with its
 //     Parquet encoding, and the encoding of its columns with each other
-//     (snapshot.CreateOptions.EncodeWorkers, GOMAXPROCS goroutines; tables
-//     with only flat columns). Splitting a table into ranges would
-//     interleave its row order and, on a small machine, compete with the
-//     server for the same cores.
+//     (tables with only flat columns): GOMAXPROCS goroutines for a remote
+//     server, GOMAXPROCS minus the tables read at once for a source on the
+//     same machine, whose server needs its cores. Splitting a table into
+//     ranges would interleave its row order and, on a small machine,
+//     compete with the server for the same cores.
 //   - SQLite always reads with one connection, whatever Workers says: a
 //     second connection would be a second transaction. In WAL mode writers
 //     go on during the export; in rollback-journal mode a writer cannot

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -155,6 +156,10 @@ type table struct {
 // database is a source opened for reading inside one transaction.
 type database interface {
 	engine() (engine, database string, extra map[string]any)
+	// local reports whether the source's reading runs on this machine (a
+	// PostgreSQL server over a Unix socket or loopback, SQLite in this
+	// process), competing with the export's encoding for the same cores.
+	local() bool
 	list(ctx context.Context) ([]*table, error)
 	revision(ctx context.Context, t *table) (string, error)
 	lock(ctx context.Context, tables []*table) error
@@ -267,6 +272,7 @@ func run(ctx context.Context, db database, path string, o *Options, mem memory.A
 		return nil, err
 	}
 	w, err := snapshot.Create(path, &snapshot.CreateOptions{
+		EncodeWorkers:    encodeWorkers(db.local(), min(o.Workers, len(tables)), runtime.GOMAXPROCS(0)),
 		Compression:      o.Compression,
 		CompressionLevel: o.CompressionLevel,
 		Overwrite:        o.Overwrite,
@@ -333,6 +339,19 @@ func run(ctx context.Context, db database, path string, o *Options, mem memory.A
 	}
 	sort.Slice(rep.Tables, func(i, j int) bool { return rep.Tables[i].Name < rep.Tables[j].Name })
 	return rep, nil
+}
+
+// encodeWorkers is the number of goroutines that encode a table's
+// columns. A source on this machine needs a core per table being read
+// (the server's backend, or SQLite in this process), and encoding more
+// columns at once than the cores left would only take time from it: on a
+// 2-core machine with the server local, one encoder keeps pace with the
+// server best. A remote source leaves every core to the encoding.
+func encodeWorkers(local bool, readers, procs int) int {
+	if !local {
+		return procs
+	}
+	return max(1, procs-readers)
 }
 
 // writeOne reads one table through r into the writer.

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"sort"
 	"strings"
 
@@ -107,6 +108,15 @@ func (s *pgSource) connect(ctx context.Context) (*pgx.Conn, error) {
 
 func (s *pgSource) engine() (engine, database string, extra map[string]any) {
 	return EnginePostgres, s.database, map[string]any{"server_version": s.version}
+}
+
+func (s *pgSource) local() bool {
+	h := s.cfg.Host
+	if strings.HasPrefix(h, "/") || h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 func (s *pgSource) loadTypes(ctx context.Context) error {

@@ -82,6 +82,8 @@ func openSQLite(ctx context.Context, src Source) (*sqliteSource, error) {
 	return s, nil
 }
 
+func (s *sqliteSource) local() bool { return true }
+
 func (s *sqliteSource) engine() (engine, database string, extra map[string]any) {
 	return EngineSQLite, filepath.Base(s.path), map[string]any{"sqlite_version": s.version}
 }
