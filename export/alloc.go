@@ -42,9 +42,8 @@ func (r *recycler) Allocate(size int) []byte {
 		r.free[class] = l[:len(l)-1]
 		r.held -= cap(b)
 		r.mu.Unlock()
-		b = b[:size]
-		clear(b)
-		return b
+		clear(b[:cap(b)]) // all of it, as fresh memory: Reallocate may extend b within its capacity
+		return b[:size]
 	}
 	r.mu.Unlock()
 	return alignedMake(size, 1<<class)
