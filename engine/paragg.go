@@ -4,9 +4,13 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"math"
+	"math/bits"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -177,9 +181,8 @@ func mergeStates(p *aggPlan, mem memory.Allocator, parts []*aggState) (*aggState
 		return only, nil
 	}
 	st := newAggState(p, mem)
-	most, total := 0, 0
+	total := 0
 	for _, o := range parts {
-		most = max(most, o.ngroups)
 		total += o.ngroups
 	}
 	st.reserve(total)
@@ -204,16 +207,8 @@ func mergeStates(p *aggPlan, mem memory.Allocator, parts []*aggState) (*aggState
 	}
 	// Groups are made in a k-way merge of the parts by first row, so that
 	// each is made where it first appears.
-	intKey := len(p.groups) == 1 && (p.groups[0].t.k == kInt || p.groups[0].t.k == kDate || p.groups[0].t.k == kTs)
-	var ints map[int64]int32
-	var strs map[string]int32
-	if intKey {
-		ints = make(map[int64]int32, most)
-	} else {
-		strs = make(map[string]int32, most)
-	}
-	nullID := int32(-1)
-	var buf []byte
+	reps, offs := groupReps(parts, keyVecs, p.groups)
+	ids := make([]int32, len(reps))
 	cur := make([]int, len(parts))
 	for {
 		best := -1
@@ -232,34 +227,14 @@ func mergeStates(p *aggPlan, mem memory.Allocator, parts []*aggState) (*aggState
 		}
 		r := cur[best]
 		cur[best]++
-		keys := keyVecs[best]
-		st.base = bestFirst - int64(r)
-		var id int32
-		switch {
-		case intKey && keys[0].isNull(r):
-			if nullID < 0 {
-				nullID = st.newGroup(keys, r)
-			}
-			id = nullID
-		case intKey:
-			x := keys[0].i[keys[0].at(r)]
-			var ok bool
-			if id, ok = ints[x]; !ok {
-				id = st.newGroup(keys, r)
-				ints[x] = id
-			}
-		default:
-			buf = buf[:0]
-			for _, k := range keys {
-				buf = appendKey(buf, k, r)
-			}
-			var ok bool
-			if id, ok = strs[string(buf)]; !ok {
-				id = st.newGroup(keys, r)
-				strs[string(buf)] = id
-			}
+		c := offs[best] + r
+		if rep := int(reps[c]); rep == c {
+			st.base = bestFirst - int64(r)
+			ids[c] = st.newGroup(keyVecs[best], r)
+		} else {
+			ids[c] = ids[rep] // made already: it comes first
 		}
-		gmaps[best][r] = id
+		gmaps[best][r] = ids[c]
 	}
 	// The aggregates.
 	for pi, o := range parts {
@@ -278,6 +253,155 @@ func mergeStates(p *aggPlan, mem memory.Allocator, parts []*aggState) (*aggState
 		}
 	}
 	return st, nil
+}
+
+// groupReps numbers the groups of all parts one part after another (the
+// groups of part pi from offs[pi]) and returns, for each, the number of
+// the group with the same key that comes first. Keys are hashed into
+// partitions small enough for their maps to stay in cache, and the
+// partitions are deduplicated in parallel.
+func groupReps(parts []*aggState, keyVecs [][]*vec, groups []*bexpr) (reps []int32, offs []int) {
+	offs = make([]int, len(parts)+1)
+	for pi, o := range parts {
+		offs[pi+1] = offs[pi] + o.ngroups
+	}
+	n := offs[len(parts)]
+	firsts := make([]int64, 0, n)
+	for _, o := range parts {
+		firsts = append(firsts, o.first[:o.ngroups]...)
+	}
+	reps = make([]int32, n)
+	intKey := len(groups) == 1 && (groups[0].t.k == kInt || groups[0].t.k == kDate || groups[0].t.k == kTs)
+	// The keys, as integers or as appendKey encodings.
+	var ints []int64
+	var strs []string
+	nullRep := int32(-1)
+	isNull := func(int) bool { return false }
+	if intKey {
+		ints = make([]int64, n)
+		var nulls []bool
+		for pi := range parts {
+			k := keyVecs[pi][0]
+			for r := 0; r < parts[pi].ngroups; r++ {
+				c := offs[pi] + r
+				if k.isNull(r) {
+					if nulls == nil {
+						nulls = make([]bool, n)
+					}
+					nulls[c] = true
+					if nullRep < 0 || firsts[c] < firsts[nullRep] {
+						nullRep = int32(c)
+					}
+					continue
+				}
+				ints[c] = k.i[k.at(r)]
+			}
+		}
+		if nulls != nil {
+			isNull = func(c int) bool { return nulls[c] }
+		}
+	} else {
+		var arena []byte
+		ends := make([]int, n)
+		for pi := range parts {
+			for r := 0; r < parts[pi].ngroups; r++ {
+				for _, k := range keyVecs[pi] {
+					arena = appendKey(arena, k, r)
+				}
+				ends[offs[pi]+r] = len(arena)
+			}
+		}
+		all := string(arena)
+		strs = make([]string, n)
+		for c, end := range ends {
+			start := 0
+			if c > 0 {
+				start = ends[c-1]
+			}
+			strs[c] = all[start:end]
+		}
+	}
+	// Partitions of about 32K groups, by hash.
+	shift := uint(64)
+	if n > 1<<15 {
+		shift = 64 - uint(bits.Len(uint(n>>15)))
+	}
+	seed := maphash.MakeSeed()
+	partOf := func(c int) int {
+		if shift == 64 {
+			return 0
+		}
+		var h uint64
+		if intKey {
+			h = uint64(ints[c]) * 0x9e3779b97f4a7c15
+		} else {
+			h = maphash.String(seed, strs[c])
+		}
+		return int(h >> shift)
+	}
+	np := 1 << (64 - shift)
+	start := make([]int, np+1)
+	pidx := make([]int32, n)
+	for c := range n {
+		pi := partOf(c)
+		pidx[c] = int32(pi)
+		start[pi+1]++
+	}
+	for pi := range np {
+		start[pi+1] += start[pi]
+	}
+	order := make([]int32, n)
+	fill := slices.Clone(start[:np])
+	for c := range n {
+		pi := pidx[c]
+		order[fill[pi]] = int32(c)
+		fill[pi]++
+	}
+	dedup := func(cs []int32) {
+		if intKey {
+			m := make(map[int64]int32, len(cs))
+			for _, c := range cs {
+				if isNull(int(c)) {
+					continue
+				}
+				if e, ok := m[ints[c]]; !ok || firsts[c] < firsts[e] {
+					m[ints[c]] = c
+				}
+			}
+			for _, c := range cs {
+				if isNull(int(c)) {
+					reps[c] = nullRep
+				} else {
+					reps[c] = m[ints[c]]
+				}
+			}
+			return
+		}
+		m := make(map[string]int32, len(cs))
+		for _, c := range cs {
+			if e, ok := m[strs[c]]; !ok || firsts[c] < firsts[e] {
+				m[strs[c]] = c
+			}
+		}
+		for _, c := range cs {
+			reps[c] = m[strs[c]]
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(np, runtime.GOMAXPROCS(0)) {
+		wg.Go(func() {
+			for {
+				pi := int(next.Add(1) - 1)
+				if pi >= np {
+					return
+				}
+				dedup(order[start[pi]:start[pi+1]])
+			}
+		})
+	}
+	wg.Wait()
+	return reps, offs
 }
 
 // merge folds another state's accumulator of the same aggregate into a;

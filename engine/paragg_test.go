@@ -526,3 +526,96 @@ func TestMergeStatesOrder(t *testing.T) {
 		t.Errorf("merged groups = %v, want %v", got, want)
 	}
 }
+
+// TestMergeStatesManyGroups merges parts with tens of thousands of
+// overlapping groups (several hash partitions), keyed by an integer and
+// by a string: each key once, in the order of its first row, counts
+// added up.
+func TestMergeStatesManyGroups(t *testing.T) {
+	mem := memory.DefaultAllocator
+	for _, tk := range []typ{tInt, tStr} {
+		ag := &aggPlan{in: &scope{}, out: &scope{cols: []column{{name: "k", t: tk}, {name: "n", t: tInt}}}}
+		ag.groups = []*bexpr{{op: "col", col: 0, t: tk}}
+		ag.aggs = []*aggSpec{{fn: "count", star: true, out: tInt}}
+		schema := arrow.NewSchema([]arrow.Field{{Name: "k", Type: tk.arrow(), Nullable: true}}, nil)
+		feed := func(st *aggState, base int64, lo, hi int) {
+			b := array.NewBuilder(mem, tk.arrow())
+			defer b.Release()
+			for k := lo; k < hi; k++ {
+				switch {
+				case k%1000 == 999:
+					b.AppendNull()
+				case tk.k == kInt:
+					b.(*array.Int64Builder).Append(int64(k))
+				default:
+					b.(*array.StringBuilder).Append(fmt.Sprint("k", k))
+				}
+			}
+			col := b.NewArray()
+			defer col.Release()
+			rec := array.NewRecordBatch(schema, []arrow.Array{col}, int64(col.Len()))
+			defer rec.Release()
+			st.base = base
+			if err := st.add(rec); err != nil {
+				t.Fatal(err)
+			}
+		}
+		a, b := newAggState(ag, mem), newAggState(ag, mem)
+		feed(a, 0, 0, 50_000)            // keys 0-49999 at rows 0-49999
+		feed(b, 60_000, 25_000, 75_000)  // keys 25000-74999 at rows 60000-109999
+		feed(a, 200_000, 74_000, 80_000) // keys 74000-79999 at rows 200000-205999
+		st, err := mergeStates(ag, mem, []*aggState{a, b})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := st.result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Keys 0-79999 in order but for the NULLs, which come where the
+		// first one is (after key 998); then counts: 2 for keys fed twice.
+		want := []string{}
+		for k := 0; k < 80_000; k++ {
+			switch {
+			case k == 999:
+				want = append(want, "(null)") // its count is checked below
+			case k%1000 == 999:
+			case tk.k == kInt:
+				want = append(want, fmt.Sprint(k))
+			default:
+				want = append(want, fmt.Sprint("k", k))
+			}
+		}
+		if int(rec.NumRows()) != len(want) {
+			t.Fatalf("%s keys: %d groups, want %d", tk, rec.NumRows(), len(want))
+		}
+		nulls := 0
+		for r := range want {
+			key := rec.Column(0).ValueStr(r)
+			n := rec.Column(1).(*array.Int64).Value(r)
+			if key != want[r] {
+				t.Fatalf("%s keys: group %d is %s, want %s", tk, r, key, want[r])
+			}
+			wantN := int64(1)
+			if key == "(null)" {
+				nulls = int(n)
+				continue
+			}
+			var k int
+			fmt.Sscan(strings.TrimPrefix(key, "k"), &k)
+			if k >= 25_000 && k < 50_000 || k >= 74_000 && k < 75_000 {
+				wantN = 2
+			}
+			if n != wantN {
+				t.Errorf("%s keys: count of %s = %d, want %d", tk, key, n, wantN)
+			}
+		}
+		if nulls != 50+50+6 {
+			t.Errorf("%s keys: count of NULL = %d, want 106", tk, nulls)
+		}
+		rec.Release()
+		st.release()
+		a.release()
+		b.release()
+	}
+}
