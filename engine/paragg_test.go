@@ -619,3 +619,41 @@ func TestMergeStatesManyGroups(t *testing.T) {
 		b.release()
 	}
 }
+
+// TestAggregationReleasesMemory runs aggregations of each kind (column at
+// a time, batch at a time, dictionary keys, DISTINCT, an error) with a
+// checked allocator: every byte they allocated is freed once the reader
+// is released.
+func TestAggregationReleasesMemory(t *testing.T) {
+	rows := randomAggRows(2000, 5)
+	for _, dict := range []bool{false, true} {
+		cat := aggFixtureDict(t, rows, 97, dict)
+		for _, tc := range []struct {
+			sql     string
+			failing bool
+		}{
+			{colAggSQL, false},
+			{refAggSQL, false},
+			{"SELECT count(*), sum(v), max(s) FROM t", false},
+			{"SELECT v % 3, count(*), max(s) FROM t GROUP BY v % 3", false},
+			{"SELECT k, sum(v) FROM t WHERE f > 0 GROUP BY k", false},
+			{"SELECT k, sum(v * 9223372036854775807) FROM t GROUP BY k", true}, // BIGINT overflow
+		} {
+			sql := tc.sql
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			rr, err := Query(context.Background(), cat, sql, nil, &QueryOptions{Parallelism: 3, Mem: mem})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rr.Next() {
+			}
+			if failed := rr.Err() != nil; failed != tc.failing {
+				t.Errorf("%s: error %v, want one: %v", sql, rr.Err(), tc.failing)
+			}
+			rr.Release()
+			if got := mem.CurrentAlloc(); got != 0 {
+				t.Errorf("%s (dictionary %v): %d bytes still allocated after Release", sql, dict, got)
+			}
+		}
+	}
+}
