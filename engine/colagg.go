@@ -3,22 +3,25 @@ package engine
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 )
 
 // Column-at-a-time aggregation: when every aggregate is a plain count,
-// sum, avg, min or max of a bare BIGINT, DOUBLE or VARCHAR column and
-// nothing is filtered, a worker first computes the group of every row of
-// a row group from the key columns, then folds each aggregated column
-// into the accumulators straight from the Parquet pages: values are never
-// copied into Arrow arrays, and strings are compared where they lie in
-// the decompressed page (those kept as a minimum or maximum are copied).
+// sum, avg, min or max of a bare BIGINT, DOUBLE or VARCHAR column, a
+// worker first computes the group of every row of a row group from the
+// key columns (-1 for rows the WHERE drops, evaluated on the filter
+// columns), then folds each aggregated column into the accumulators
+// straight from the Parquet pages: values are never copied into Arrow
+// arrays, and strings are compared where they lie in the decompressed
+// page (those kept as a minimum or maximum are copied).
 
 // colAgg is one column the aggregates read and the aggregates that read
 // it.
@@ -33,8 +36,15 @@ type colAgg struct {
 // and the key fields (scope columns), or ok false when the aggregation
 // does not qualify.
 func columnwisePlan(p *scanPlan, ag *aggPlan) (cols []colAgg, keys []int, ok bool) {
-	if p.filter != nil || p.limit > 0 {
+	if p.limit > 0 {
 		return nil, nil, false
+	}
+	// A filter is evaluated on whole row groups: not when the page index
+	// would let a scan skip pages.
+	for _, u := range p.units {
+		if u.ranges != nil {
+			return nil, nil, false
+		}
 	}
 	byCol := map[int]int{}
 	for ai, a := range ag.aggs {
@@ -121,7 +131,7 @@ func (p *scanPlan) aggUnitColumns(ctx context.Context, ui int, st *aggState, col
 	if err != nil {
 		return err
 	}
-	if len(st.p.groups) == 0 {
+	if len(st.p.groups) == 0 && p.filter == nil {
 		if st.ngroups == 0 {
 			st.base = base
 			st.newGroup(nil, 0)
@@ -133,7 +143,9 @@ func (p *scanPlan) aggUnitColumns(ctx context.Context, ui int, st *aggState, col
 	for _, a := range st.accs {
 		if a.s.star {
 			for _, g := range gid {
-				a.count[g]++
+				if g >= 0 {
+					a.count[g]++
+				}
 			}
 		}
 	}
@@ -221,13 +233,25 @@ func foldColumn(ctx context.Context, p *scanPlan, u scanUnit, cr file.ColumnChun
 	return nil
 }
 
-// groupRowGroup sets gid to the groups of the rows of unit ui, reading
-// the key columns through Arrow (as a dictionary when dictKeyLeaves says
-// so).
+// groupRowGroup sets gid to the groups of the rows of unit ui, or -1 for
+// rows the scan's filter drops, reading the key and filter columns
+// through Arrow (a key as a dictionary when dictKeyLeaves says so).
 func (p *scanPlan) groupRowGroup(ctx context.Context, pr *file.Reader, ui int, st *aggState, keys []int, gid []int32) error {
-	fields := make([]int, len(keys))
-	for i, k := range keys {
-		fields[i] = p.out[k]
+	var fields []int
+	at := map[int]int{} // a field's position in fields
+	use := func(f int) {
+		if _, ok := at[f]; !ok {
+			at[f] = len(fields)
+			fields = append(fields, f)
+		}
+	}
+	for _, k := range keys {
+		use(p.out[k])
+	}
+	if p.filter != nil {
+		for _, f := range p.fcols {
+			use(f)
+		}
 	}
 	fr, err := p.arrowReader(pr, p.batch)
 	if err != nil {
@@ -238,8 +262,11 @@ func (p *scanPlan) groupRowGroup(ctx context.Context, pr *file.Reader, ui int, s
 		return err
 	}
 	defer rd.release()
-	all := make([]arrow.Array, len(p.out))
+	all := make([]arrow.Array, len(p.out))             // the keys, in the aggregation's scope
+	tbl := make([]arrow.Array, p.t.schema.NumFields()) // the filter's columns, in the table's
 	rows := int64(len(gid))
+	var kept []int
+	var keptGid []int32
 	for pos := int64(0); pos < rows; {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -249,11 +276,22 @@ func (p *scanPlan) groupRowGroup(ctx context.Context, pr *file.Reader, ui int, s
 		if err != nil {
 			return err
 		}
-		for i, k := range keys {
-			all[k] = got[i]
+		for _, k := range keys {
+			all[k] = got[at[p.out[k]]]
 		}
 		st.base = int64(ui)<<unitShift + pos
-		_, err = st.groupIDs(all, int(n), gid[pos:pos+n])
+		sel := gid[pos : pos+n]
+		if p.filter == nil {
+			_, err = st.groupIDs(all, int(n), sel)
+		} else {
+			for _, f := range p.fcols {
+				tbl[f] = got[at[f]]
+			}
+			kept, err = filterRows(p, tbl, int(n), kept[:0])
+			if err == nil {
+				keptGid, err = st.groupKept(all, keys, int(n), kept, sel, keptGid, p.mem)
+			}
+		}
 		releaseAll(got)
 		if err != nil {
 			return err
@@ -263,12 +301,67 @@ func (p *scanPlan) groupRowGroup(ctx context.Context, pr *file.Reader, ui int, s
 	return nil
 }
 
+// filterRows appends to kept the rows of a batch of n rows (cols in the
+// table's scope) for which the scan's filter is TRUE.
+func filterRows(p *scanPlan, cols []arrow.Array, n int, kept []int) ([]int, error) {
+	mask, err := newEvalCtx(cols, n).eval(p.filter)
+	if err != nil {
+		return nil, fmt.Errorf("table %s: %w", p.t.name, err)
+	}
+	for r := 0; r < n; r++ {
+		if !mask.isNull(r) && mask.b[mask.at(r)] {
+			kept = append(kept, r)
+		}
+	}
+	return kept, nil
+}
+
+// groupKept sets sel to the groups of the kept rows of a batch of n rows
+// and to -1 elsewhere; buf is scratch, returned for reuse.
+func (st *aggState) groupKept(all []arrow.Array, keys []int, n int, kept []int, sel, buf []int32, mem memory.Allocator) ([]int32, error) {
+	if len(kept) == n {
+		_, err := st.groupIDs(all, n, sel)
+		return buf, err
+	}
+	for r := range sel {
+		sel[r] = -1
+	}
+	if len(kept) == 0 {
+		return buf, nil
+	}
+	// The kept rows of the key columns, grouped, then put in place. Their
+	// first rows are counted within the kept rows, which keeps them in
+	// order.
+	taken := make([]arrow.Array, len(all))
+	ix := indexArray(kept, mem)
+	defer ix.Release()
+	defer releaseAll(taken)
+	for _, k := range keys {
+		t, err := takeArray(all[k], ix, mem)
+		if err != nil {
+			return buf, err
+		}
+		taken[k] = t
+	}
+	buf = slices.Grow(buf[:0], len(kept))[:len(kept)]
+	if _, err := st.groupIDs(taken, len(kept), buf); err != nil {
+		return buf, err
+	}
+	for i, r := range kept {
+		sel[r] = buf[i]
+	}
+	return buf, nil
+}
+
 func (a *accum) foldInts(vals []int64, vg []int32) {
 	switch a.s.fn {
 	case "count":
 		a.foldCount(vg)
 	case "sum", "avg":
 		for i, g := range vg {
+			if g < 0 {
+				continue
+			}
 			a.has[g] = true
 			a.count[g]++
 			a.d[g] = a.d[g].Add(decimal128.FromI64(vals[i]))
@@ -276,6 +369,9 @@ func (a *accum) foldInts(vals []int64, vg []int32) {
 	case "min", "max":
 		less := a.s.fn == "min"
 		for i, g := range vg {
+			if g < 0 {
+				continue
+			}
 			x := vals[i]
 			if !a.has[g] || (x < a.i[g]) == less && x != a.i[g] {
 				a.i[g] = x
@@ -292,6 +388,9 @@ func (a *accum) foldFloats(vals []float64, vg []int32) {
 		a.foldCount(vg)
 	case "sum", "avg":
 		for i, g := range vg {
+			if g < 0 {
+				continue
+			}
 			a.has[g] = true
 			a.count[g]++
 			a.f[g] += vals[i]
@@ -299,6 +398,9 @@ func (a *accum) foldFloats(vals []float64, vg []int32) {
 	case "min", "max":
 		less := a.s.fn == "min"
 		for i, g := range vg {
+			if g < 0 {
+				continue
+			}
 			x := vals[i]
 			if c := floatCmp(x, a.f[g]); !a.has[g] || (c < 0) == less && c != 0 {
 				a.f[g] = x
@@ -316,6 +418,9 @@ func (a *accum) foldStrings(vals []parquet.ByteArray, vg []int32) {
 	case "min", "max":
 		less := a.s.fn == "min"
 		for i, g := range vg {
+			if g < 0 {
+				continue
+			}
 			x := unsafe.String(unsafe.SliceData(vals[i]), len(vals[i]))
 			if !a.has[g] {
 				a.str[g] = strings.Clone(x)
@@ -330,6 +435,9 @@ func (a *accum) foldStrings(vals []parquet.ByteArray, vg []int32) {
 
 func (a *accum) foldCount(vg []int32) {
 	for _, g := range vg {
+		if g < 0 {
+			continue
+		}
 		a.has[g] = true
 		a.count[g]++
 	}

@@ -378,10 +378,34 @@ func TestColumnwiseAggregation(t *testing.T) {
 			sumV += *r.v
 		}
 	}
+	// Filtered: f > 0, and s < 'c' with no key.
+	var wantF strings.Builder
+	var kept []aggRow
+	var nS, sumS int64
+	for _, r := range rows {
+		if r.f != nil && *r.f > 0 {
+			kept = append(kept, r)
+		}
+		if r.s != nil && *r.s < "c" {
+			nS++
+			if r.v != nil {
+				sumS += *r.v
+			}
+		}
+	}
+	for _, g := range refAggregate(kept) {
+		wantF.WriteString(g.columnwise())
+	}
 	for _, dict := range []bool{false, true} {
 		cat := aggFixtureDict(t, rows, 97, dict)
 		for _, tc := range []struct{ sql, want string }{
 			{colAggSQL, want.String()},
+			{strings.Replace(colAggSQL, " GROUP BY", " WHERE f > 0 GROUP BY", 1), wantF.String()},
+			{"SELECT count(*), sum(v) FROM t WHERE s < 'c'", fmt.Sprintf("%d|%d\n", nS, sumS)},
+			{"SELECT count(*), sum(v), max(s) FROM t WHERE s > 'ωωω'", "0|NULL|NULL\n"},
+			{"SELECT k, count(*) FROM t WHERE s > 'ωωω' GROUP BY k", ""},
+			{"SELECT count(*), sum(v), max(s) FROM t WHERE length(s) > 50", "0|NULL|NULL\n"},
+			{"SELECT k, count(*) FROM t WHERE length(s) > 50 GROUP BY k", ""},
 			{"SELECT count(*), count(v), sum(v) FROM t", fmt.Sprintf("3000|%d|%d\n", nv, sumV)},
 			{"SELECT v % 3, count(*), max(s) FROM t GROUP BY v % 3", byExpr.String()},
 		} {

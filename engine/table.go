@@ -11,12 +11,12 @@
 // scan's workers: each folds the row groups it decodes into its own hash
 // table, and the tables are merged at the end, groups in the order they
 // first appear in the file. When every aggregate is a count, sum, avg,
-// min or max of a bare BIGINT, DOUBLE or VARCHAR column and there is no
-// WHERE, a worker computes each row's group from the key columns of a
-// row group and then folds the aggregated columns straight from the
-// decompressed Parquet pages, without building Arrow arrays; a
-// dictionary-encoded VARCHAR key is read as dictionary indices and
-// grouped once per dictionary entry.
+// min or max of a bare BIGINT, DOUBLE or VARCHAR column, a worker
+// computes each row's group from the key (and WHERE) columns of a row
+// group and then folds the aggregated columns straight from the
+// decompressed Parquet pages, without building Arrow arrays; without a
+// WHERE, a dictionary-encoded VARCHAR key is read as dictionary indices
+// and grouped once per dictionary entry.
 package engine
 
 import (
