@@ -3,6 +3,8 @@ package snapshot
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -19,6 +21,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/compress"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	"github.com/zeebo/blake3"
 )
 
 // flatSchema has a column of every flat type columnsWriter takes, nullable
@@ -334,3 +337,57 @@ func BenchmarkColumnsWriter(b *testing.B) {
 		})
 	}
 }
+
+// TestHashingWriter: the bytes reach the file in order and the hashes are
+// those of the bytes, for writes smaller and larger than the buffer; a
+// failing file surfaces its error.
+func TestHashingWriter(t *testing.T) {
+	rng := rand.New(rand.NewSource(2))
+	data := make([]byte, 3*hashBufferSize+12345)
+	rng.Read(data)
+	for _, step := range []int{1000, hashBufferSize, hashBufferSize + 1, len(data)} {
+		var out bytes.Buffer
+		hw := newHashingWriter(&out)
+		for p := data; len(p) > 0; {
+			k := min(step, len(p))
+			if n, err := hw.Write(p[:k]); n != k || err != nil {
+				t.Fatalf("Write = %d, %v; want %d, nil", n, err, k)
+			}
+			p = p[k:]
+		}
+		if err := hw.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		hw.stop()
+		if !bytes.Equal(out.Bytes(), data) || hw.n != int64(len(data)) {
+			t.Errorf("step %d: %d bytes written (n %d), want the %d given", step, out.Len(), hw.n, len(data))
+		}
+		sha := sha256.Sum256(data)
+		b3 := blake3.Sum256(data)
+		if got, want := hex.EncodeToString(hw.sha.Sum(nil)), hex.EncodeToString(sha[:]); got != want {
+			t.Errorf("step %d: sha256 %s, want %s", step, got, want)
+		}
+		if got, want := hex.EncodeToString(hw.b3.Sum(nil)), hex.EncodeToString(b3[:]); got != want {
+			t.Errorf("step %d: blake3 %s, want %s", step, got, want)
+		}
+	}
+
+	hw := newHashingWriter(failWriter{})
+	var err error
+	for i := 0; i < 4 && err == nil; i++ {
+		_, err = hw.Write(data)
+	}
+	if err == nil {
+		err = hw.Flush()
+	}
+	hw.stop()
+	if !errors.Is(err, errDiskFull) {
+		t.Errorf("writing to a failing file: %v, want %v", err, errDiskFull)
+	}
+}
+
+var errDiskFull = errors.New("disk full")
+
+type failWriter struct{}
+
+func (failWriter) Write(p []byte) (int, error) { return 0, errDiskFull }

@@ -1,7 +1,6 @@
 package snapshot
 
 import (
-	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -236,6 +235,7 @@ func (w *Writer) writeTable(ctx context.Context, name string, rdr array.RecordRe
 	defer f.Close()
 
 	hw := newHashingWriter(f)
+	defer hw.stop()
 	schema := rdr.Schema()
 	props := w.writerProps(schema)
 	arrprops := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(w.opts.Mem))
@@ -474,24 +474,103 @@ func (w *Writer) fail(err error) {
 }
 
 // hashingWriter buffers writes to a file and hashes every byte on its way
-// out, so no second read is needed.
+// out, so no second read is needed. The hashing and the file writes run in
+// a goroutine of their own, a 1 MB buffer behind the encoder that fills
+// the next one: on a busy table they are off its path. Flush waits for
+// them; stop ends the goroutine (after Flush, or on failure).
 type hashingWriter struct {
-	buf *bufio.Writer
-	sha hash.Hash
-	b3  *blake3.Hasher
-	n   int64
+	f    io.Writer
+	sha  hash.Hash
+	b3   *blake3.Hasher
+	n    int64
+	cur  []byte
+	full chan []byte // filled buffers, to the goroutine
+	free chan []byte // written buffers, back
+	done chan struct{}
+	err  error // the goroutine's first error, read once done is closed
+	errc chan error
+	once sync.Once
 }
 
+const hashBufferSize = 1 << 20
+
 func newHashingWriter(f io.Writer) *hashingWriter {
-	hw := &hashingWriter{sha: sha256.New(), b3: blake3.New()}
-	hw.buf = bufio.NewWriterSize(io.MultiWriter(f, hw.sha, hw.b3), 1<<20)
+	hw := &hashingWriter{
+		f:    f,
+		sha:  sha256.New(),
+		b3:   blake3.New(),
+		cur:  make([]byte, 0, hashBufferSize),
+		full: make(chan []byte, 1),
+		free: make(chan []byte, 1),
+		done: make(chan struct{}),
+		errc: make(chan error, 1),
+	}
+	hw.free <- make([]byte, 0, hashBufferSize)
+	go hw.run()
 	return hw
 }
 
-func (h *hashingWriter) Write(p []byte) (int, error) {
-	n, err := h.buf.Write(p)
-	h.n += int64(n)
-	return n, err
+func (h *hashingWriter) run() {
+	defer close(h.done)
+	var err error
+	for b := range h.full {
+		if err == nil {
+			if _, err = h.f.Write(b); err != nil {
+				h.errc <- err
+			}
+			h.sha.Write(b)
+			h.b3.Write(b)
+		}
+		h.free <- b[:0]
+	}
+	h.err = err
 }
 
-func (h *hashingWriter) Flush() error { return h.buf.Flush() }
+func (h *hashingWriter) Write(p []byte) (int, error) {
+	n := len(p)
+	for len(p) > 0 {
+		k := copy(h.cur[len(h.cur):cap(h.cur)], p)
+		h.cur = h.cur[:len(h.cur)+k]
+		p = p[k:]
+		if len(h.cur) == cap(h.cur) {
+			if err := h.send(); err != nil {
+				return n - len(p), err
+			}
+		}
+	}
+	h.n += int64(n)
+	return n, nil
+}
+
+// send hands the current buffer to the goroutine and takes the other.
+func (h *hashingWriter) send() error {
+	select {
+	case err := <-h.errc:
+		h.errc <- err
+		return err
+	default:
+	}
+	h.full <- h.cur
+	h.cur = <-h.free
+	return nil
+}
+
+// Flush writes what is buffered and waits until every byte is in the file
+// and hashed; the writer is then finished.
+func (h *hashingWriter) Flush() error {
+	if len(h.cur) > 0 {
+		if err := h.send(); err != nil {
+			h.stop()
+			return err
+		}
+	}
+	h.stop()
+	return h.err
+}
+
+// stop ends the goroutine and waits for it. It is safe to call more than
+// once.
+func (h *hashingWriter) stop() {
+	h.once.Do(func() { close(h.full) })
+	<-h.done
+}
