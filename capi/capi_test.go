@@ -314,6 +314,29 @@ func TestStreamOutlivesClose(t *testing.T) {
 	rr.Release()
 }
 
+// TestReleaseUnreadFreesAtOnce: a stream released early (unread, or after
+// one batch) has freed all its Arrow memory when Release returns, not a
+// moment later from a scan worker.
+func TestReleaseUnreadFreesAtOnce(t *testing.T) {
+	h := open(t)
+	defer capi.Close(h)
+	for i := 0; i < 500; i++ {
+		for _, sql := range []string{"SELECT * FROM genes LIMIT 5", "SELECT * FROM exposures LIMIT 3", "SELECT symbol FROM genes WHERE chrom = '7' LIMIT 2"} {
+			rr, err := capi.Query(context.Background(), h, sql, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if i%2 == 0 {
+				rr.Next()
+			}
+			rr.Release()
+			if b := capi.CurrentStats().ArrowBytes; b != 0 {
+				t.Fatalf("iteration %d %q: %d Arrow bytes still held right after Release", i, sql, b)
+			}
+		}
+	}
+}
+
 func TestSaveLoadVerify(t *testing.T) {
 	checkNoLeaks(t)
 	h := open(t)

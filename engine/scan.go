@@ -330,7 +330,13 @@ func (s *scanReader) finish() {
 	}
 	s.done = true
 	s.cancel()
+	// Drain the queued units concurrently (a worker may be blocked on a
+	// full channel until its batch is taken), then wait for the drain too:
+	// when finish returns, every batch the workers made is released, so a
+	// released reader holds no memory.
+	drained := make(chan struct{})
 	go func() {
+		defer close(drained)
 		for ch := range s.pending {
 			for r := range ch {
 				if r.rec != nil {
@@ -348,6 +354,7 @@ func (s *scanReader) finish() {
 		s.cur = nil
 	}
 	s.wg.Wait()
+	<-drained
 }
 
 func (s *scanReader) RecordBatch() arrow.RecordBatch { return s.rec }
