@@ -219,6 +219,8 @@ type aggState struct {
 	gid      []int32
 	distinct []map[string]struct{}
 	dictIDs  []int32 // per dictionary entry of the batch: its group, or -1
+	// keepDropped: stringGroups leaves rows already at -1 alone.
+	keepDropped bool
 	// partial: a worker's share of a parallel aggregation. Its DISTINCT
 	// aggregates only collect (group, value) keys; merge folds them.
 	partial bool
@@ -433,7 +435,9 @@ func (st *aggState) groupIDs(cols []arrow.Array, n int, gid []int32) (*evalCtx, 
 
 // stringGroups sets the groups of a string column's rows (a String or a
 // dictionary of strings): the key of a group is encoded as appendKey
-// encodes a string, so that batches of either kind agree.
+// encodes a string, so that batches of either kind agree. With
+// keepDropped set, the rows of a dictionary whose gid is already -1 (a
+// filter dropped them) are left so.
 func (st *aggState) stringGroups(col arrow.Array, gid []int32) {
 	lookup := func(s string, r int) int32 {
 		st.buf = append(st.buf[:0], 1)
@@ -478,6 +482,9 @@ func (st *aggState) stringGroups(col arrow.Array, gid []int32) {
 		st.dictIDs = dm
 		idx, _ := c.Indices().(*array.Int32)
 		for r := range gid {
+			if gid[r] < 0 && st.keepDropped {
+				continue
+			}
 			if c.IsNull(r) {
 				gid[r] = null(r)
 				continue

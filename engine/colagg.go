@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet"
@@ -328,6 +329,18 @@ func (st *aggState) groupKept(all []arrow.Array, keys []int, n int, kept []int, 
 	}
 	if len(kept) == 0 {
 		return buf, nil
+	}
+	if len(keys) == 1 && st.p.groups[0].op == "col" {
+		if d, ok := all[keys[0]].(*array.Dictionary); ok {
+			// Only the kept rows' dictionary entries become groups.
+			for _, r := range kept {
+				sel[r] = 0
+			}
+			st.keepDropped = true
+			st.stringGroups(d, sel)
+			st.keepDropped = false
+			return buf, nil
+		}
 	}
 	// The kept rows of the key columns, grouped, then put in place. Their
 	// first rows are counted within the kept rows, which keeps them in

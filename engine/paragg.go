@@ -44,7 +44,6 @@ func (a *scanAggIter) next() (arrow.RecordBatch, error) {
 		return nil, nil
 	}
 	a.done = true
-	a.p.dictLeaves = dictKeyLeaves(a.p, a.plan)
 	parts := make([]*aggState, max(1, min(a.p.par, len(a.p.units))))
 	for i := range parts {
 		parts[i] = newAggState(a.plan, a.mem)
@@ -56,7 +55,9 @@ func (a *scanAggIter) next() (arrow.RecordBatch, error) {
 		}
 	}()
 	var err error
-	if cols, keys, ok := columnwisePlan(a.p, a.plan); ok {
+	cols, keys, columnwise := columnwisePlan(a.p, a.plan)
+	a.p.dictLeaves = dictKeyLeaves(a.p, a.plan, columnwise)
+	if columnwise {
 		scratch := make([]colScratch, len(parts))
 		err = a.p.runUnits(a.ctx, len(parts), func(ctx context.Context, w, unit int) error {
 			return a.p.aggUnitColumns(ctx, unit, parts[w], cols, keys, &scratch[w])
@@ -88,12 +89,17 @@ func (a *scanAggIter) next() (arrow.RecordBatch, error) {
 // it is worth reading as an Arrow dictionary: a bare string column,
 // dictionary-encoded in every row group, that nothing else reads (the
 // aggregation maps each batch's dictionary entries to groups instead of
-// hashing every row, and the strings are never materialised).
-func dictKeyLeaves(p *scanPlan, ag *aggPlan) []int {
-	if p.filter != nil || len(ag.groups) != 1 || ag.groups[0].op != "col" || ag.groups[0].t.k != kStr {
+// hashing every row, and the strings are never materialised). Under a
+// filter, only a column-at-a-time aggregation reads dictionaries, and
+// only if the filter does not read the key.
+func dictKeyLeaves(p *scanPlan, ag *aggPlan, columnwise bool) []int {
+	if len(ag.groups) != 1 || ag.groups[0].op != "col" || ag.groups[0].t.k != kStr {
 		return nil
 	}
 	col := ag.groups[0].col
+	if p.filter != nil && (!columnwise || slices.Contains(p.fcols, p.out[col])) {
+		return nil
+	}
 	for _, a := range ag.aggs {
 		if a.arg != nil && slices.Contains(columnsOf(a.arg, nil), col) {
 			return nil

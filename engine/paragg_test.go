@@ -244,7 +244,7 @@ func TestPartialAggregation(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got := dictKeyLeaves(p, ag); len(got) != 1 {
+			if got := dictKeyLeaves(p, ag, false); len(got) != 1 {
 				t.Fatalf("dictKeyLeaves = %v, want the key's column", got)
 			}
 		}
@@ -396,11 +396,23 @@ func TestColumnwiseAggregation(t *testing.T) {
 	for _, g := range refAggregate(kept) {
 		wantF.WriteString(g.columnwise())
 	}
+	// Filtered on the key itself.
+	var wantK strings.Builder
+	kept = nil
+	for _, r := range rows {
+		if r.k != nil && *r.k > "chr2" {
+			kept = append(kept, r)
+		}
+	}
+	for _, g := range refAggregate(kept) {
+		wantK.WriteString(g.columnwise())
+	}
 	for _, dict := range []bool{false, true} {
 		cat := aggFixtureDict(t, rows, 97, dict)
 		for _, tc := range []struct{ sql, want string }{
 			{colAggSQL, want.String()},
 			{strings.Replace(colAggSQL, " GROUP BY", " WHERE f > 0 GROUP BY", 1), wantF.String()},
+			{strings.Replace(colAggSQL, " GROUP BY", " WHERE k > 'chr2' GROUP BY", 1), wantK.String()},
 			{"SELECT count(*), sum(v) FROM t WHERE s < 'c'", fmt.Sprintf("%d|%d\n", nS, sumS)},
 			{"SELECT count(*), sum(v), max(s) FROM t WHERE s > 'ωωω'", "0|NULL|NULL\n"},
 			{"SELECT k, count(*) FROM t WHERE s > 'ωωω' GROUP BY k", ""},
