@@ -128,7 +128,7 @@ func (p *scanPlan) aggUnitColumns(ctx context.Context, ui int, st *aggState, col
 	}
 	gid := sc.gid[:rows]
 	base := int64(ui) << unitShift
-	pr, err := p.fileReader(false)
+	pr, err := p.fileReader()
 	if err != nil {
 		return err
 	}

@@ -388,7 +388,7 @@ func (p *scanPlan) leavesOf(fields []int) []int {
 // runUnit reads one row group (or its page ranges), filters it and emits
 // batches of the output columns. emit returns false to stop.
 func (p *scanPlan) runUnit(ctx context.Context, u scanUnit, emit func(arrow.RecordBatch) bool) error {
-	pr, err := p.fileReader(u.ranges != nil || p.filter != nil && len(p.pcols) > 0)
+	pr, err := p.fileReader()
 	if err != nil {
 		return err
 	}
@@ -633,15 +633,16 @@ type colReader struct {
 	lastN  int64
 }
 
-// fileReader opens the table's file for one unit. A reader that will seek
-// streams pages through a small buffer instead of reading each column
-// chunk whole, so that skipped pages are never read.
-func (p *scanPlan) fileReader(seeking bool) (*file.Reader, error) {
-	props := parquet.NewReaderProperties(p.mem)
-	if seeking {
-		props.BufferedStreamEnabled = true
-		props.BufferSize = 64 << 10
-	}
+// fileReader opens the table's file for one unit. Pages are streamed
+// through a small buffer rather than each column chunk read whole: pages
+// a seek skips are never read, and a page's bytes go straight from the
+// file into the page reader's buffer (a whole-chunk read would copy them
+// twice). The page readers' scratch buffers come from pages; the decoded
+// arrays from the scan's allocator.
+func (p *scanPlan) fileReader() (*file.Reader, error) {
+	props := parquet.NewReaderProperties(pages)
+	props.BufferedStreamEnabled = true
+	props.BufferSize = 64 << 10
 	return file.NewParquetReader(p.t.src, file.WithReadProps(props), file.WithMetadata(p.t.meta))
 }
 
@@ -662,7 +663,7 @@ func (p *scanPlan) arrowReader(pr *file.Reader, batch int64) (*pqarrow.FileReade
 const sparseBatch = 1024
 
 func (p *scanPlan) sparseReader(ctx context.Context, rg int) (*colReader, error) {
-	pr, err := p.fileReader(true)
+	pr, err := p.fileReader()
 	if err != nil {
 		return nil, err
 	}

@@ -5,7 +5,7 @@
 // DuckDB's to_arrow_table does) and prints the best time per query as
 // JSON.
 //
-//	enginebench -snapshot DIR -queries queries.json [-runs 5]
+//	enginebench -snapshot DIR -queries queries.json [-runs 5] [-cpuprofile FILE]
 //
 // queries.json is [{"name": "...", "sql": "..."}, ...]. Exit status 3
 // means snapshot.DB has no Query method yet.
@@ -19,6 +19,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
@@ -44,6 +45,7 @@ func main() {
 	path := flag.String("snapshot", "", "snapshot to open (required)")
 	qfile := flag.String("queries", "", "JSON list of {name, sql} (required)")
 	runs := flag.Int("runs", 5, "runs per query; the best is reported")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the query runs to this file")
 	flag.Parse()
 	if *path == "" || *qfile == "" || *runs < 1 {
 		flag.Usage()
@@ -66,6 +68,15 @@ func main() {
 	}
 	check(err)
 
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		check(err)
+		check(pprof.StartCPUProfile(f))
+		defer func() {
+			pprof.StopCPUProfile()
+			check(f.Close())
+		}()
+	}
 	ctx := context.Background()
 	var out []result
 	for _, q := range qs {
