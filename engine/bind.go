@@ -352,6 +352,8 @@ func (s *scope) bindCall(e *callExpr) (*bexpr, error) {
 		out.t = tStr
 	case "real":
 		out.t = tFloat
+	case "int16", "int32":
+		out.t = tInt
 	case "abs":
 		if len(args) != 1 || !(args[0].t.numeric() || args[0].t.k == kNull) {
 			return nil, errorf(e.pos, "abs takes one number")

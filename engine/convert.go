@@ -196,8 +196,11 @@ func (c *converter) conv(e sqlparse.Expr) (Expr, error) {
 			return nil, err
 		}
 		c := &callExpr{pos: e.Pos, op: "cast", args: []Expr{x}, to: t}
-		if e.Type.Name == "REAL" { // computed as DOUBLE, rounded to float32 precision
+		switch e.Type.Name {
+		case "REAL": // computed as DOUBLE, rounded to float32 precision
 			return &callExpr{pos: e.Pos, op: "real", args: []Expr{c}}, nil
+		case "INTEGER", "SMALLINT": // computed as BIGINT, range-checked
+			return &callExpr{pos: e.Pos, op: narrowOp[e.Type.Name], args: []Expr{c}}, nil
 		}
 		return c, nil
 	case *sqlparse.Func:
@@ -296,6 +299,11 @@ func decimalLiteral(text string) (decimal128.Num, typ, bool) {
 	}
 	return decimal128.FromBigInt(bi), typ{k: kDec, prec: int32(prec), scale: int32(scale)}, true
 }
+
+// narrowOp is the operator that checks a value cast to a narrower integer
+// type fits it. The engine computes every integer as BIGINT, so the
+// result keeps that type; what the narrower type adds is the range.
+var narrowOp = map[string]string{"INTEGER": "int32", "SMALLINT": "int16"}
 
 func castType(t sqlparse.TypeName) (typ, error) {
 	switch t.Name {

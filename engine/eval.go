@@ -151,6 +151,21 @@ func (c *evalCtx) eval(b *bexpr) (*vec, error) {
 		return out, nil
 	case "substr":
 		return substr(args, n), nil
+	case "int16", "int32":
+		a := args[0]
+		lo, hi, name := int64(math.MinInt32), int64(math.MaxInt32), "INTEGER"
+		if b.op == "int16" {
+			lo, hi, name = math.MinInt16, math.MaxInt16, "SMALLINT"
+		}
+		for i := 0; i < n; i++ {
+			if a.isNull(i) {
+				continue
+			}
+			if x := a.i[a.at(i)]; x < lo || x > hi {
+				return nil, fmt.Errorf("%s: value %d is out of range for %s (%d to %d)", b.src, x, name, lo, hi)
+			}
+		}
+		return a, nil
 	case "real":
 		a := args[0]
 		out := newVec(tFloat, n, a.null != nil)

@@ -85,6 +85,13 @@ func (e *callExpr) String() string {
 		return "(" + a[0] + " LIKE " + a[1] + ")"
 	case "cast":
 		return "CAST(" + a[0] + " AS " + e.to.String() + ")"
+	case "int16", "int32", "real":
+		// The narrower type's name, over the cast that computes it.
+		name := map[string]string{"int16": "SMALLINT", "int32": "INTEGER", "real": "REAL"}[e.op]
+		if c, ok := e.args[0].(*callExpr); ok && c.op == "cast" {
+			return "CAST(" + c.args[0].String() + " AS " + name + ")"
+		}
+		return a[0]
 	case "case":
 		var sb strings.Builder
 		sb.WriteString("CASE")

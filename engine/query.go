@@ -30,6 +30,13 @@ type QueryOptions struct {
 // statement's parameters ($1…$n or ?, in order): Go integers, floats,
 // strings, bools, time.Time and nil.
 //
+// Values are computed in these kinds: BIGINT (every integer column and
+// expression; UBIGINT columns are read as DECIMAL(20,0)), DOUBLE, DECIMAL,
+// VARCHAR, BOOLEAN, DATE and TIMESTAMP. CAST(x AS INTEGER) and
+// CAST(x AS SMALLINT) check that each value fits the narrower type, as
+// DuckDB does, and give a BIGINT column; CAST(x AS REAL) rounds to float32
+// precision and gives a DOUBLE column.
+//
 // Statements that would write are refused with an error that wraps
 // sqlparse.ErrReadOnly; syntax errors are *sqlparse.SyntaxError; names
 // and types that do not fit are *Error. The reader must be released.

@@ -127,6 +127,8 @@ func TestQueries(t *testing.T) {
 		{"SELECT id FROM people LIMIT 0", ""},
 		{"SELECT abs(-3), abs(id - 5), -score, abs(score - 10) FROM people WHERE id IN (1, 2) ORDER BY id", "3|4|-3.5|6.5\n3|3|NULL|NULL\n"},
 		{"SELECT -9223372036854775808, -5, -1.5, 9223372036854775808", "-9223372036854775808|-5|-1.5|9223372036854775808\n"},
+		{"SELECT CAST(id * 1000 AS INTEGER), CAST(city AS SMALLINT) FROM people WHERE id IN (4, 5) ORDER BY id", "4000|NULL\n5000|99\n"},
+		{"SELECT CAST(2147483647 AS INTEGER), CAST(-2147483648 AS INT), CAST(32767 AS SMALLINT), CAST(-32768 AS INT2)", "2147483647|-2147483648|32767|-32768\n"},
 	} {
 		var args []any
 		if strings.Contains(tc.sql, "$1") {
@@ -135,6 +137,31 @@ func TestQueries(t *testing.T) {
 		got := str(query(t, cat, tc.sql, args...))
 		if got != tc.want {
 			t.Errorf("%s:\n got %q\nwant %q", tc.sql, got, tc.want)
+		}
+	}
+}
+
+// TestCastNarrowing: a value cast to INTEGER or SMALLINT must fit it, as
+// in DuckDB; the error names the cast and the value, whether the value is
+// a constant (found when the query is planned) or a row (when it is read).
+func TestCastNarrowing(t *testing.T) {
+	cat := fixture(t)
+	for _, tc := range []struct{ sql, want string }{
+		{"SELECT CAST(2147483648 AS INTEGER)", "CAST(2147483648 AS INTEGER): value 2147483648 is out of range for INTEGER (-2147483648 to 2147483647)"},
+		{"SELECT CAST(-32769 AS SMALLINT)", "out of range for SMALLINT (-32768 to 32767)"},
+		{"SELECT CAST(city * 100000000 AS INTEGER) FROM people", "CAST((city * 100000000) AS INTEGER): value 9900000000 is out of range for INTEGER"},
+		{"SELECT id FROM people WHERE CAST(city * 1000 AS SMALLINT) > 0", "CAST((city * 1000) AS SMALLINT): value 99000 is out of range for SMALLINT"},
+		{"SELECT CAST(score * 1e10 AS INTEGER) FROM people", "value 35000000000 is out of range for INTEGER"},
+	} {
+		rr, err := Query(context.Background(), cat, tc.sql, nil, nil)
+		if err == nil {
+			for rr.Next() {
+			}
+			err = rr.Err()
+			rr.Release()
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s:\n got %v\nwant an error containing %q", tc.sql, err, tc.want)
 		}
 	}
 }

@@ -1087,6 +1087,9 @@ var ExpectedErrors = []string{
 	"DELETE FROM allt",
 	"SELECT * FROM allt WHERE",
 	"SELECT id FROM allt WHERE s = 'unterminated",
+	"SELECT CAST(i64 AS INTEGER) FROM allt",
+	"SELECT CAST(2147483648 AS INTEGER)",
+	"SELECT CAST(i32 AS SMALLINT) FROM allt",
 }
 
 // Anchor is a query whose answer the tests compute from the data itself.
