@@ -123,7 +123,11 @@ func encodeWith(t testing.TB, kind string, rowGroup int64, codec compress.Compre
 	mem := memory.NewGoAllocator()
 	w := &Writer{opts: CreateOptions{RowGroupRows: rowGroup, Producer: Producer, ProducerVersion: ProducerVersion, CompressionLevel: 1, Mem: mem}, codec: codec}
 	schema := flatSchema()
-	props := w.writerProps(schema)
+	var first arrow.RecordBatch // chooses the encodings, as in writeTable
+	if len(batches) > 0 {
+		first = batches[0]
+	}
+	props := w.writerProps(schema, planEncodings(schema, first))
 	arrprops := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(mem))
 	var buf bytes.Buffer
 	var tw tableWriter

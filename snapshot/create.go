@@ -186,7 +186,11 @@ func checkTarget(path string, overwrite bool) error {
 func (w *Writer) Path() string { return w.path }
 
 // WriteTable streams every batch of rdr into the table's Parquet file,
-// hashing the bytes as they are written. The table's schema is rdr's. On
+// hashing the bytes as they are written. The first batch chooses each
+// column's encoding: sorted or clustered integer, date and timestamp
+// columns are written DELTA_BINARY_PACKED, strings that are mostly
+// distinct without a dictionary (see encodings.go); any Parquet reader
+// reads the result. The table's schema is rdr's. On
 // any error (including ctx being cancelled) the whole writer is aborted:
 // nothing is committed. WriteTable does not release rdr.
 func (w *Writer) WriteTable(ctx context.Context, name string, rdr array.RecordReader) error {
@@ -237,27 +241,43 @@ func (w *Writer) writeTable(ctx context.Context, name string, rdr array.RecordRe
 	hw := newHashingWriter(f)
 	defer hw.stop()
 	schema := rdr.Schema()
-	props := w.writerProps(schema)
-	arrprops := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(w.opts.Mem))
+	// The Parquet writer starts with the first batch, whose values choose
+	// the columns' encodings (see planEncodings).
 	var tw tableWriter
-	if flatColumns(schema) {
-		tw, err = newColumnsWriter(schema, hw, props, arrprops, w.opts.EncodeWorkers)
-	} else {
-		tw, err = newArrowWriter(schema, hw, props, arrprops)
+	abort := func() {
+		if tw != nil {
+			tw.abort()
+		}
 	}
-	if err != nil {
-		return manifest.Table{}, fmt.Errorf("parquet writer: %w", err)
+	start := func(first arrow.RecordBatch) error {
+		props := w.writerProps(schema, planEncodings(schema, first))
+		arrprops := pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema(), pqarrow.WithAllocator(w.opts.Mem))
+		var err error
+		if flatColumns(schema) {
+			tw, err = newColumnsWriter(schema, hw, props, arrprops, w.opts.EncodeWorkers)
+		} else {
+			tw, err = newArrowWriter(schema, hw, props, arrprops)
+		}
+		if err != nil {
+			return fmt.Errorf("parquet writer: %w", err)
+		}
+		return nil
 	}
 	var rows int64
 	for rdr.Next() {
 		if err := ctx.Err(); err != nil {
-			tw.abort()
+			abort()
 			return manifest.Table{}, err
 		}
 		rec := rdr.RecordBatch()
 		if err := checkNulls(schema, rec, rows); err != nil {
-			tw.abort()
+			abort()
 			return manifest.Table{}, err
+		}
+		if tw == nil {
+			if err := start(rec); err != nil {
+				return manifest.Table{}, err
+			}
 		}
 		if err := tw.write(rec); err != nil {
 			tw.abort()
@@ -266,12 +286,17 @@ func (w *Writer) writeTable(ctx context.Context, name string, rdr array.RecordRe
 		rows += rec.NumRows()
 	}
 	if err := rdr.Err(); err != nil {
-		tw.abort()
+		abort()
 		return manifest.Table{}, fmt.Errorf("reading input at row %d: %w", rows, err)
 	}
 	if err := ctx.Err(); err != nil {
-		tw.abort()
+		abort()
 		return manifest.Table{}, err
+	}
+	if tw == nil {
+		if err := start(nil); err != nil {
+			return manifest.Table{}, err
+		}
 	}
 	if err := tw.close(); err != nil {
 		return manifest.Table{}, fmt.Errorf("close parquet writer: %w", err)
@@ -319,11 +344,12 @@ func (a *arrowWriter) write(rec arrow.RecordBatch) error { return a.fw.WriteBuff
 func (a *arrowWriter) close() error                      { return a.fw.Close() }
 func (a *arrowWriter) abort()                            { a.fw.Close() }
 
-// writerProps: the chosen codec, statistics and page indexes on, and
-// dictionary encoding only for string and binary columns, where the
+// writerProps: the chosen codec, statistics and page indexes on,
+// DELTA_BINARY_PACKED for the columns plan says, and dictionary encoding
+// only for string and binary columns plan does not rule out, where the
 // writer's cost check drops it again unless it makes the column smaller
 // (so only low-cardinality strings keep a dictionary).
-func (w *Writer) writerProps(schema *arrow.Schema) *parquet.WriterProperties {
+func (w *Writer) writerProps(schema *arrow.Schema, plan encodingPlan) *parquet.WriterProperties {
 	props := []parquet.WriterProperty{
 		parquet.WithAllocator(w.opts.Mem),
 		parquet.WithCompression(w.codec),
@@ -337,8 +363,14 @@ func (w *Writer) writerProps(schema *arrow.Schema) *parquet.WriterProperties {
 		props = append(props, parquet.WithCompressionLevel(w.opts.CompressionLevel))
 	}
 	for _, f := range schema.Fields() {
+		if plan.delta[f.Name] {
+			props = append(props, parquet.WithEncodingFor(f.Name, parquet.Encodings.DeltaBinaryPacked))
+		}
 		switch f.Type.ID() {
 		case arrow.STRING, arrow.LARGE_STRING, arrow.BINARY, arrow.LARGE_BINARY:
+			if plan.noDict[f.Name] {
+				continue
+			}
 			props = append(props,
 				parquet.WithDictionaryFor(f.Name, true),
 				parquet.WithDictionaryCostFallbackFor(f.Name, true))
