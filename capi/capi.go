@@ -5,7 +5,9 @@
 //
 // Handles are integers in a table: 0 is never valid, IDs are never reused,
 // and an unknown, closed or stale handle is an error (ErrBadHandle), never
-// a crash. A panic in any verb is recovered by Guard, reported as
+// a crash. Every call holds its handle while it runs, so a concurrent
+// Close either waits for it or makes it fail with ErrBadHandle: a call
+// never sees a half-closed database. A panic in any verb is recovered by Guard, reported as
 // ErrInternal, and makes every later call fail with ErrInternal: after a
 // panic the process's state is not trusted.
 package capi
@@ -123,7 +125,13 @@ var (
 	poisoned atomic.Pointer[string] // the panic that made the library unusable
 )
 
+// entry is an open database in the table. Every call on it holds mu for
+// reading while it runs (acquire, release); Close takes it for writing,
+// so it waits for the calls in flight, and the calls that come after find
+// closed set.
 type entry struct {
+	mu      sync.RWMutex
+	closed  bool
 	db      *snapshot.DB
 	threads int
 }
@@ -151,6 +159,24 @@ func lookup(h Handle) (*entry, error) {
 	}
 	return e, nil
 }
+
+// acquire looks up h and holds its database open for one call: Close
+// waits until the call's release. A handle closed meanwhile is
+// ErrBadHandle.
+func acquire(h Handle) (*entry, error) {
+	e, err := lookup(h)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.RLock()
+	if e.closed {
+		e.mu.RUnlock()
+		return nil, Errorf(ErrBadHandle, "database handle %d is closed", uint64(h))
+	}
+	return e, nil
+}
+
+func (e *entry) release() { e.mu.RUnlock() }
 
 func lastHandle() Handle {
 	mu.RLock()

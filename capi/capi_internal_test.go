@@ -1,11 +1,15 @@
 package capi
 
 import (
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/snapdb/snapdb/internal/testsnap"
 )
 
 // unpoison makes the library usable again after a test's deliberate
@@ -65,5 +69,44 @@ func TestStreamContainsPanic(t *testing.T) {
 	s.Release()
 	if n := liveStreams.Load(); n != 0 {
 		t.Errorf("live streams after release = %d", n)
+	}
+}
+
+// TestCloseWaitsForCalls: Close waits for a call that holds the handle,
+// which meanwhile still runs on the open database; calls that start after
+// Close began fail with ErrBadHandle.
+func TestCloseWaitsForCalls(t *testing.T) {
+	h, err := Open(testsnap.Demo(t), OpenOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := acquire(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- Close(h) }()
+	for {
+		if _, err := Tables(h); CodeOf(err) == ErrBadHandle {
+			break
+		}
+		runtime.Gosched()
+	}
+	// Give a Close that did not wait the time to finish closing.
+	time.Sleep(20 * time.Millisecond)
+	select {
+	case err := <-done:
+		t.Fatalf("Close returned (%v) while a call held the handle", err)
+	default:
+	}
+	if got := e.db.Tables(); len(got) == 0 {
+		t.Errorf("a call holding the handle sees the database closed (Tables() = %v)", got)
+	}
+	e.release()
+	if err := <-done; err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if got := e.db.Tables(); len(got) != 0 {
+		t.Errorf("after Close, Tables() = %v; want the database closed", got)
 	}
 }

@@ -4,10 +4,13 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -566,4 +569,80 @@ func FuzzParseParams(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestCloseWhileCalling: calls racing with Close either run on the open
+// database (and give its full answer) or fail with ErrBadHandle; never
+// an empty answer from a half-closed one. Run it under -race.
+func TestCloseWhileCalling(t *testing.T) {
+	checkNoLeaks(t)
+	ctx := context.Background()
+	h := open(t)
+	wantTables, err := capi.Tables(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantInfo, _ := capi.Info(h)
+	const sql = "SELECT count(*) AS n FROM genes"
+	wantRows, _ := capi.QueryJSON(ctx, h, sql, nil)
+	wantMatch, _ := capi.MatchJSON(h, "BRCA2 and TP53", 0)
+	capi.Close(h)
+	calls := []func(capi.Handle) ([]byte, error){
+		capi.Tables,
+		capi.Info,
+		func(h capi.Handle) ([]byte, error) { return capi.QueryJSON(ctx, h, sql, nil) },
+		func(h capi.Handle) ([]byte, error) { return capi.MatchJSON(h, "BRCA2 and TP53", 0) },
+		func(h capi.Handle) ([]byte, error) {
+			rr, err := capi.Query(ctx, h, sql, nil)
+			if err != nil {
+				return nil, err
+			}
+			defer rr.Release()
+			var b []byte
+			for rr.Next() {
+				b = append(b, fmt.Sprint(rr.RecordBatch().Column(0))...)
+			}
+			return b, rr.Err()
+		},
+	}
+	want := [][]byte{wantTables, wantInfo, wantRows, wantMatch, []byte("[1200]")}
+	for round := 0; round < 20; round++ {
+		h := open(t)
+		var wg sync.WaitGroup
+		var succeeded atomic.Int64
+		errs := make(chan error, 64)
+		for g := 0; g < 10; g++ {
+			wg.Add(1)
+			go func(g int) {
+				defer wg.Done()
+				for {
+					b, err := calls[g%len(calls)](h)
+					if codeOf(err) == capi.ErrBadHandle {
+						return
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+					if string(b) != string(want[g%len(calls)]) {
+						errs <- fmt.Errorf("call %d gave %.80s, want %.80s", g%len(calls), b, want[g%len(calls)])
+						return
+					}
+					succeeded.Add(1)
+				}
+			}(g)
+		}
+		// Close once calls are running, so that some are in flight.
+		for succeeded.Load() < 20 {
+			runtime.Gosched()
+		}
+		if err := capi.Close(h); err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Errorf("round %d: %v", round, err)
+		}
+	}
 }

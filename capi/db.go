@@ -87,7 +87,9 @@ func Open(path string, o OpenOptions) (Handle, error) {
 }
 
 // Close closes the database of handle h. The handle is invalid from then
-// on; queries already running finish, and their streams stay readable
+// on: calls that start later fail with ErrBadHandle. Close waits for the
+// calls already running on h (a Verify or Save may take long); the
+// streams of queries already returned are not calls: they stay readable
 // until released.
 func Close(h Handle) error {
 	if h == 0 {
@@ -101,25 +103,30 @@ func Close(h Handle) error {
 		_, err := lookup(h)
 		return err
 	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.closed = true
 	return e.db.Close()
 }
 
 // Info is the snapshot's description as JSON (the same document as
 // `snapdb info --json`).
 func Info(h Handle) ([]byte, error) {
-	e, err := lookup(h)
+	e, err := acquire(h)
 	if err != nil {
 		return nil, err
 	}
+	defer e.release()
 	return json.Marshal(e.db.Info())
 }
 
 // Tables is the table names as a JSON array of strings, sorted.
 func Tables(h Handle) ([]byte, error) {
-	e, err := lookup(h)
+	e, err := acquire(h)
 	if err != nil {
 		return nil, err
 	}
+	defer e.release()
 	return json.Marshal(e.db.Tables())
 }
 
@@ -174,10 +181,11 @@ func ParseParams(b []byte) ([]any, error) {
 // Query runs sql with the parameters in paramsJSON and returns the rows as
 // a record reader that counts as a live stream until released.
 func Query(ctx context.Context, h Handle, sql string, paramsJSON []byte) (array.RecordReader, error) {
-	e, err := lookup(h)
+	e, err := acquire(h)
 	if err != nil {
 		return nil, err
 	}
+	defer e.release()
 	if !utf8.ValidString(sql) {
 		return nil, Errorf(ErrInvalidArgument, "snap_db_query: the SQL is not valid UTF-8")
 	}
@@ -214,10 +222,11 @@ type Meta = snapshot.SnapshotMeta
 // file when path ends in ".snap". overwrite allows replacing an existing
 // snapshot there (never anything else).
 func Save(h Handle, path string, overwrite bool) (Meta, error) {
-	e, err := lookup(h)
+	e, err := acquire(h)
 	if err != nil {
 		return Meta{}, err
 	}
+	defer e.release()
 	if path == "" {
 		return Meta{}, Errorf(ErrInvalidArgument, "snap_db_save_snapshot: the path is empty")
 	}
@@ -227,10 +236,11 @@ func Save(h Handle, path string, overwrite bool) (Meta, error) {
 // Load makes the database serve the snapshot at path instead. On failure
 // the old snapshot keeps serving.
 func Load(h Handle, path string) (Meta, error) {
-	e, err := lookup(h)
+	e, err := acquire(h)
 	if err != nil {
 		return Meta{}, err
 	}
+	defer e.release()
 	if path == "" {
 		return Meta{}, Errorf(ErrInvalidArgument, "snap_db_load_snapshot: the path is empty")
 	}
@@ -241,10 +251,11 @@ func Load(h Handle, path string) (Meta, error) {
 // disagrees with the manifest the report is returned along with an
 // ErrIntegrity error naming the first problem.
 func Verify(ctx context.Context, h Handle) ([]byte, error) {
-	e, err := lookup(h)
+	e, err := acquire(h)
 	if err != nil {
 		return nil, err
 	}
+	defer e.release()
 	rep, err := e.db.Verify(ctx)
 	js, jerr := json.Marshal(rep)
 	if jerr != nil {
@@ -263,10 +274,11 @@ const (
 
 // Match finds the entity names in text with the snapshot's automaton.
 func Match(h Handle, text string, flags uint32) ([]nlp.Mention, error) {
-	e, err := lookup(h)
+	e, err := acquire(h)
 	if err != nil {
 		return nil, err
 	}
+	defer e.release()
 	if flags&^MatchAll != 0 {
 		return nil, Errorf(ErrInvalidArgument, "snap_nlp_match: unknown flags 0x%x", flags&^MatchAll)
 	}
