@@ -24,6 +24,14 @@ func writeTable(t testing.TB, name string, rec arrow.RecordBatch, rgRows, pageBy
 // writeTableDict is writeTable with dictionary encoding on or off.
 func writeTableDict(t testing.TB, name string, rec arrow.RecordBatch, rgRows, pageBytes int64, dict bool) *Table {
 	t.Helper()
+	return writeTableKV(t, name, rec, rgRows, pageBytes, dict, nil)
+}
+
+// writeTableKV writes rec as a Parquet table with row groups of rgRows
+// rows, data pages of about pageBytes, statistics and a page index, and
+// kv added to the file's key-value metadata.
+func writeTableKV(t testing.TB, name string, rec arrow.RecordBatch, rgRows, pageBytes int64, dict bool, kv map[string]string) *Table {
+	t.Helper()
 	var buf bytes.Buffer
 	props := parquet.NewWriterProperties(
 		parquet.WithMaxRowGroupLength(rgRows),
@@ -46,6 +54,11 @@ func writeTableDict(t testing.TB, name string, rec arrow.RecordBatch, rgRows, pa
 	}
 	if rec.NumRows() == 0 {
 		if err := w.Write(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, v := range kv {
+		if err := w.AppendKeyValueMetadata(k, v); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/parquet"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/metadata"
@@ -14,41 +15,53 @@ import (
 
 // Pruning decides from Parquet statistics that no row of a row group (or
 // of a page) can satisfy a filter. It is conservative: whatever it cannot
-// prove (a cast column, a decimal, an unsigned column, NaN bounds, a
-// missing statistic) it keeps. Only top-level primitive columns of signed
-// integer, date, timestamp, float and string type are pruned on.
+// prove (an expression that is not a column or a monotonic cast of one,
+// NaN bounds, a missing statistic) it keeps. Min/max bounds are read for
+// top-level columns of integer (signed, and unsigned up to 32 bits),
+// boolean, date, timestamp, float, decimal and string type; null counts
+// for every top-level primitive column.
+
+// NaNFreeKey is the Parquet key-value metadata key under which a file
+// lists, as a JSON array of names, its top-level floating-point columns
+// that hold no NaN (snapdb's writer sets it). Parquet's min/max statistics
+// leave NaN out, and the engine orders NaN above every number (as DuckDB
+// does), so "x > c", "x >= c" and "x <> c" on a float column can be pruned
+// from statistics only when the column is known to have no NaN. Files
+// without the key are read as if every float column may hold NaN.
+const NaNFreeKey = "snapdb:nan_free"
 
 // colStats is what statistics say about one column over some rows, in the
 // column's presented (normalised) type.
 type colStats struct {
-	k          kind
+	t          typ // the column's type; its kind says which bounds are set
 	hasMinMax  bool
-	minI, maxI int64
+	minI, maxI int64 // kInt, kDate, kTs; kBool as 0 and 1
 	minF, maxF float64
+	minD, maxD decimal128.Num // kDec, at t.scale
 	minS, maxS string
+	nan        bool // a float column that may hold NaN, above maxF
 	hasNulls   bool // nulls is known
 	nulls      int64
 	rows       int64
 }
 
-// prunable reports the kind statistics of field i are read as, or false.
-func (t *Table) prunable(i int) (kind, bool) {
+// prunable reports the type statistics of field i are read in, or false
+// for a column with no statistics of its own (nested: several leaves).
+// Bounds are read only for the kinds listed above; any other primitive
+// column gives null counts only.
+func (t *Table) prunable(i int) (typ, bool) {
 	if len(t.leaves[i]) != 1 {
-		return 0, false
+		return typ{}, false
 	}
 	switch t.schema.Field(i).Type.ID() {
-	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64:
-		return kInt, true
-	case arrow.DATE32:
-		return kDate, true
-	case arrow.TIMESTAMP:
-		return kTs, true
-	case arrow.FLOAT32, arrow.FLOAT64:
-		return kFloat, true
-	case arrow.STRING, arrow.LARGE_STRING:
-		return kStr, true
+	case arrow.INT8, arrow.INT16, arrow.INT32, arrow.INT64, arrow.UINT8, arrow.UINT16, arrow.UINT32,
+		arrow.UINT64, arrow.BOOL, arrow.DATE32, arrow.TIMESTAMP, arrow.FLOAT32, arrow.FLOAT64,
+		arrow.DECIMAL128, arrow.STRING, arrow.LARGE_STRING:
+		return typeOf(t.schema.Field(i).Type), true
+	case arrow.STRUCT, arrow.LIST, arrow.LARGE_LIST, arrow.FIXED_SIZE_LIST, arrow.MAP, arrow.DICTIONARY, arrow.EXTENSION:
+		return typ{}, false
 	}
-	return 0, false
+	return typ{k: kOther, other: t.schema.Field(i).Type}, true
 }
 
 // tsDivisor is how many stored ticks make one presented tick (the stored
@@ -68,7 +81,7 @@ func (t *Table) tsDivisor(i int) int64 {
 
 // rowGroupStats returns the statistics of field i in row group rg, or nil.
 func (t *Table) rowGroupStats(rg, i int) *colStats {
-	k, ok := t.prunable(i)
+	ct, ok := t.prunable(i)
 	if !ok {
 		return nil
 	}
@@ -78,12 +91,12 @@ func (t *Table) rowGroupStats(rg, i int) *colStats {
 	if s, ok := t.stats[key]; ok {
 		return s
 	}
-	s := t.readStats(rg, i, k)
+	s := t.readStats(rg, i, ct)
 	t.stats[key] = s
 	return s
 }
 
-func (t *Table) readStats(rg, i int, k kind) (s *colStats) {
+func (t *Table) readStats(rg, i int, ct typ) (s *colStats) {
 	defer func() {
 		if recover() != nil { // a damaged footer: prune nothing
 			s = nil
@@ -102,40 +115,103 @@ func (t *Table) readStats(rg, i int, k kind) (s *colStats) {
 	if err != nil || st == nil {
 		return nil
 	}
-	s = &colStats{k: k, rows: rgm.NumRows(), hasNulls: st.HasNullCount(), nulls: st.NullCount()}
+	s = &colStats{t: ct, rows: rgm.NumRows(), hasNulls: st.HasNullCount(), nulls: st.NullCount()}
 	if !st.HasMinMax() {
 		return s
 	}
-	s.hasMinMax = true
+	ok = false
 	switch st := st.(type) {
+	case *metadata.BooleanStatistics:
+		ok = s.setInts(t.schema.Field(i).Type, b2i(st.Min()), b2i(st.Max()))
 	case *metadata.Int32Statistics:
-		s.minI, s.maxI = int64(st.Min()), int64(st.Max())
+		ok = s.setInts(t.schema.Field(i).Type, int64(st.Min()), int64(st.Max()))
 	case *metadata.Int64Statistics:
-		s.minI, s.maxI = st.Min(), st.Max()
+		ok = s.setInts(t.schema.Field(i).Type, st.Min(), st.Max())
 	case *metadata.Float32Statistics:
-		s.minF, s.maxF = float64(st.Min()), float64(st.Max())
+		s.minF, s.maxF, ok = float64(st.Min()), float64(st.Max()), ct.k == kFloat
 	case *metadata.Float64Statistics:
-		s.minF, s.maxF = st.Min(), st.Max()
+		s.minF, s.maxF, ok = st.Min(), st.Max(), ct.k == kFloat
 	case *metadata.ByteArrayStatistics:
-		s.minS, s.maxS = string(st.Min()), string(st.Max())
-	default:
-		s.hasMinMax = false
+		s.minS, s.maxS, ok = string(st.Min()), string(st.Max()), ct.k == kStr
+	case *metadata.FixedLenByteArrayStatistics:
+		ok = s.setDecBytes(st.Min(), st.Max())
 	}
-	t.fixBounds(s, i)
+	s.hasMinMax = ok
+	if ok {
+		t.fixBounds(s, i)
+	}
 	return s
+}
+
+func b2i(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// setInts sets the bounds of a column stored as INT32, INT64 or BOOLEAN
+// from its physical min and max, as the column's Arrow type reads them.
+func (s *colStats) setInts(dt arrow.DataType, lo, hi int64) bool {
+	switch dt.ID() {
+	case arrow.UINT32: // stored as INT32 bits, ordered unsigned
+		s.minI, s.maxI = int64(uint32(lo)), int64(uint32(hi))
+	case arrow.UINT64: // stored as INT64 bits, ordered unsigned; read as DECIMAL(20,0)
+		s.minD, s.maxD = decimal128.FromU64(uint64(lo)), decimal128.FromU64(uint64(hi))
+	case arrow.DECIMAL128: // a small decimal stored as its unscaled integer
+		s.minD, s.maxD = decimal128.FromI64(lo), decimal128.FromI64(hi)
+	default:
+		s.minI, s.maxI = lo, hi
+	}
+	switch s.t.k {
+	case kInt, kDate, kTs, kBool, kDec:
+		return true
+	}
+	return false
+}
+
+// setDecBytes sets the bounds of a decimal stored as FIXED_LEN_BYTE_ARRAY
+// (big-endian two's complement).
+func (s *colStats) setDecBytes(lo, hi []byte) bool {
+	if s.t.k != kDec {
+		return false
+	}
+	var ok1, ok2 bool
+	s.minD, ok1 = decFromBigEndian(lo)
+	s.maxD, ok2 = decFromBigEndian(hi)
+	return ok1 && ok2
+}
+
+// decFromBigEndian reads a big-endian two's complement integer of 1 to 16
+// bytes.
+func decFromBigEndian(b []byte) (decimal128.Num, bool) {
+	if len(b) == 0 || len(b) > 16 {
+		return decimal128.Num{}, false
+	}
+	var buf [16]byte
+	if b[0]&0x80 != 0 {
+		for i := range buf {
+			buf[i] = 0xff
+		}
+	}
+	copy(buf[16-len(b):], b)
+	return decimal128.New(int64(binary.BigEndian.Uint64(buf[:8])), binary.BigEndian.Uint64(buf[8:])), true
 }
 
 // fixBounds converts stored bounds to the presented unit and drops bounds
 // that cannot be trusted.
 func (t *Table) fixBounds(s *colStats, i int) {
-	if s.k == kTs {
+	if s.t.k == kTs {
 		if d := t.tsDivisor(i); d > 1 {
 			s.minI = floorDiv(s.minI, d)
 			s.maxI = -floorDiv(-s.maxI, d)
 		}
 	}
-	if s.k == kFloat && (math.IsNaN(s.minF) || math.IsNaN(s.maxF)) {
-		s.hasMinMax = false
+	if s.t.k == kFloat {
+		s.nan = !t.nanFree[i]
+		if math.IsNaN(s.minF) || math.IsNaN(s.maxF) {
+			s.hasMinMax = false
+		}
 	}
 }
 
@@ -148,7 +224,7 @@ type pageStats struct {
 }
 
 func (t *Table) pageIndex(rg, i int) *pageStats {
-	k, ok := t.prunable(i)
+	ct, ok := t.prunable(i)
 	if !ok {
 		return nil
 	}
@@ -161,12 +237,12 @@ func (t *Table) pageIndex(rg, i int) *pageStats {
 	if p, ok := t.pages[key]; ok {
 		return p
 	}
-	p := t.readPageIndex(rg, i, k)
+	p := t.readPageIndex(rg, i, ct)
 	t.pages[key] = p
 	return p
 }
 
-func (t *Table) readPageIndex(rg, i int, k kind) (p *pageStats) {
+func (t *Table) readPageIndex(rg, i int, ct typ) (p *pageStats) {
 	defer func() {
 		if recover() != nil {
 			p = nil
@@ -222,13 +298,13 @@ func (t *Table) readPageIndex(rg, i int, k kind) (p *pageStats) {
 		if p.first[j] < 0 || end < p.first[j] || end > rows {
 			return nil
 		}
-		s := colStats{k: k, rows: end - p.first[j]}
+		s := colStats{t: ct, rows: end - p.first[j]}
 		if counts != nil {
 			s.hasNulls, s.nulls = true, counts[j]
 		}
 		if nullPages[j] {
 			s.hasNulls, s.nulls = true, s.rows
-		} else if decodeBound(phys, mins[j], maxs[j], &s) {
+		} else if s.decodeBound(phys, t.schema.Field(i).Type, mins[j], maxs[j]) {
 			s.hasMinMax = true
 			t.fixBounds(&s, i)
 		}
@@ -237,36 +313,153 @@ func (t *Table) readPageIndex(rg, i int, k kind) (p *pageStats) {
 	return p
 }
 
-func decodeBound(phys parquet.Type, lo, hi []byte, s *colStats) bool {
+// decodeBound sets s's bounds from a page's encoded min and max.
+func (s *colStats) decodeBound(phys parquet.Type, dt arrow.DataType, lo, hi []byte) bool {
 	switch phys {
+	case parquet.Types.Boolean:
+		if len(lo) != 1 || len(hi) != 1 {
+			return false
+		}
+		return s.setInts(dt, int64(lo[0]&1), int64(hi[0]&1))
 	case parquet.Types.Int32:
 		if len(lo) != 4 || len(hi) != 4 {
 			return false
 		}
-		s.minI, s.maxI = int64(int32(binary.LittleEndian.Uint32(lo))), int64(int32(binary.LittleEndian.Uint32(hi)))
+		return s.setInts(dt, int64(int32(binary.LittleEndian.Uint32(lo))), int64(int32(binary.LittleEndian.Uint32(hi))))
 	case parquet.Types.Int64:
 		if len(lo) != 8 || len(hi) != 8 {
 			return false
 		}
-		s.minI, s.maxI = int64(binary.LittleEndian.Uint64(lo)), int64(binary.LittleEndian.Uint64(hi))
+		return s.setInts(dt, int64(binary.LittleEndian.Uint64(lo)), int64(binary.LittleEndian.Uint64(hi)))
 	case parquet.Types.Float:
 		if len(lo) != 4 || len(hi) != 4 {
 			return false
 		}
 		s.minF = float64(math.Float32frombits(binary.LittleEndian.Uint32(lo)))
 		s.maxF = float64(math.Float32frombits(binary.LittleEndian.Uint32(hi)))
+		return s.t.k == kFloat
 	case parquet.Types.Double:
 		if len(lo) != 8 || len(hi) != 8 {
 			return false
 		}
 		s.minF = math.Float64frombits(binary.LittleEndian.Uint64(lo))
 		s.maxF = math.Float64frombits(binary.LittleEndian.Uint64(hi))
+		return s.t.k == kFloat
 	case parquet.Types.ByteArray:
 		s.minS, s.maxS = string(lo), string(hi)
-	default:
-		return false
+		return s.t.k == kStr
+	case parquet.Types.FixedLenByteArray:
+		return s.setDecBytes(lo, hi)
 	}
-	return true
+	return false
+}
+
+// statsOf returns what statistics say about x: a column, or a monotonic
+// cast of one, whose bounds are the cast of the column's bounds (the
+// comparison the filter makes is between cast values).
+func statsOf(x *bexpr, stats func(col int) *colStats) *colStats {
+	switch x.op {
+	case "col":
+		return stats(x.col)
+	case "cast":
+		if x.args[0].op != "col" || !monotonic(x.args[0].t, x.t) {
+			return nil
+		}
+		s := stats(x.args[0].col)
+		if s == nil {
+			return nil
+		}
+		return s.cast(x.t)
+	}
+	return nil
+}
+
+// monotonic reports whether casting from one type to another never
+// reverses the order of two values (x <= y implies cast(x) <= cast(y)),
+// so that the cast of a minimum is a minimum of the casts.
+func monotonic(from, to typ) bool {
+	switch from.k {
+	case kInt, kBool, kDec:
+		return to.k == kInt || to.k == kFloat || to.k == kDec
+	case kDate:
+		return to.k == kTs
+	case kTs:
+		return to.k == kTs
+	case kFloat:
+		return to.k == kFloat
+	}
+	return false
+}
+
+// cast converts s to type t by casting its bounds; a bound that does not
+// convert drops both.
+func (s *colStats) cast(t typ) *colStats {
+	out := *s
+	out.t = t
+	out.nan = s.nan && t.k == kFloat
+	if !s.hasMinMax {
+		return &out
+	}
+	v := newVec(s.t, 2, false)
+	switch s.t.k {
+	case kBool:
+		v.b[0], v.b[1] = s.minI != 0, s.maxI != 0
+	case kInt, kDate, kTs:
+		v.i[0], v.i[1] = s.minI, s.maxI
+	case kFloat:
+		v.f[0], v.f[1] = s.minF, s.maxF
+	case kDec:
+		v.d[0], v.d[1] = s.minD, s.maxD
+	default:
+		out.hasMinMax = false
+		return &out
+	}
+	c, err := castVec(v, t)
+	if err != nil || c.null != nil && (c.null[0] || c.null[1]) {
+		out.hasMinMax = false
+		return &out
+	}
+	switch t.k {
+	case kInt, kDate, kTs:
+		out.minI, out.maxI = c.i[0], c.i[1]
+	case kFloat:
+		out.minF, out.maxF = c.f[0], c.f[1]
+	case kDec:
+		out.minD, out.maxD = c.d[0], c.d[1]
+	default:
+		out.hasMinMax = false
+	}
+	return &out
+}
+
+// negated returns a predicate that is TRUE exactly where NOT b is TRUE,
+// or nil: comparisons flip, IS NULL and IS NOT NULL swap, AND and OR
+// follow De Morgan. (In three-valued logic NOT (x > c) is TRUE just where
+// x <= c is TRUE: both are NULL for a NULL x.)
+func negated(b *bexpr) *bexpr {
+	inverse := map[string]string{"=": "<>", "<>": "=", "<": ">=", "<=": ">", ">": "<=", ">=": "<",
+		"isnull": "isnotnull", "isnotnull": "isnull"}
+	switch b.op {
+	case "not":
+		return b.args[0]
+	case "and", "or":
+		out := &bexpr{t: b.t, op: "or", src: b.src}
+		if b.op == "or" {
+			out.op = "and"
+		}
+		for _, a := range b.args {
+			n := negated(a)
+			if n == nil {
+				return nil
+			}
+			out.args = append(out.args, n)
+		}
+		return out
+	}
+	if op, ok := inverse[b.op]; ok {
+		return &bexpr{t: b.t, op: op, args: b.args, src: b.src}
+	}
+	return nil
 }
 
 // mayMatch reports whether some row described by stats could satisfy b.
@@ -290,6 +483,11 @@ func mayMatch(b *bexpr, stats func(col int) *colStats) bool {
 	case "lit":
 		// A constant filter: FALSE or NULL selects nothing.
 		return b.t.k == kBool && !b.lit.isNull(0) && b.lit.b[0]
+	case "not":
+		if n := negated(b.args[0]); n != nil {
+			return mayMatch(n, stats)
+		}
+		return true
 	case "isnull", "isnotnull":
 		if b.args[0].op != "col" {
 			return true
@@ -304,13 +502,13 @@ func mayMatch(b *bexpr, stats func(col int) *colStats) bool {
 		return s.nulls < s.rows
 	case "=", "<>", "<", "<=", ">", ">=":
 		col, lit, op := b.args[0], b.args[1], b.op
-		if col.op == "lit" && lit.op == "col" {
+		if col.op == "lit" && lit.op != "lit" {
 			col, lit, op = lit, col, flip(op)
 		}
-		if col.op != "col" || lit.op != "lit" {
+		if lit.op != "lit" {
 			return true
 		}
-		s := stats(col.col)
+		s := statsOf(col, stats)
 		if s == nil {
 			return true
 		}
@@ -325,10 +523,7 @@ func mayMatch(b *bexpr, stats func(col int) *colStats) bool {
 		}
 		return rangeMay(s, op, lit.lit)
 	case "in":
-		if b.args[0].op != "col" {
-			return true
-		}
-		s := stats(b.args[0].col)
+		s := statsOf(b.args[0], stats)
 		if s == nil {
 			return true
 		}
@@ -353,7 +548,7 @@ func mayMatch(b *bexpr, stats func(col int) *colStats) bool {
 			return true
 		}
 		s := stats(x.col)
-		if s == nil || !s.hasMinMax || s.k != kStr {
+		if s == nil || !s.hasMinMax || s.t.k != kStr {
 			return true
 		}
 		_ = p
@@ -386,15 +581,31 @@ func flip(op string) string {
 // rangeMay reports whether some value in [min, max] satisfies "value op c".
 func rangeMay(s *colStats, op string, c *vec) bool {
 	var lo, hi int // sign of min-c and max-c
-	switch s.k {
+	if s.t.k != c.t.k {
+		return true
+	}
+	switch s.t.k {
 	case kInt, kDate, kTs:
-		if c.i == nil {
+		if c.i == nil || s.t.k == kTs && c.t.unit != s.t.unit {
 			return true
 		}
 		lo, hi = intCmp(s.minI, c.i[0]), intCmp(s.maxI, c.i[0])
+	case kBool:
+		if c.b == nil {
+			return true
+		}
+		lo, hi = intCmp(s.minI, b2i(c.b[0])), intCmp(s.maxI, b2i(c.b[0]))
+	case kDec:
+		if c.d == nil || c.t.scale != s.t.scale {
+			return true
+		}
+		lo, hi = s.minD.Cmp(c.d[0]), s.maxD.Cmp(c.d[0])
 	case kFloat:
 		if c.f == nil || math.IsNaN(c.f[0]) {
 			return true
+		}
+		if s.nan && (op == ">" || op == ">=" || op == "<>") {
+			return true // a NaN, which the bounds leave out, is greater than c
 		}
 		lo, hi = floatCmp(s.minF, c.f[0]), floatCmp(s.maxF, c.f[0])
 	case kStr:
@@ -470,6 +681,11 @@ func (t *Table) ranges(b *bexpr, rg int, rows int64, colField []int) []rng {
 			acc = union(acc, r)
 		}
 		return acc
+	case "not":
+		if n := negated(b.args[0]); n != nil {
+			return t.ranges(n, rg, rows, colField)
+		}
+		return nil
 	}
 	col := simpleColumn(b)
 	if col < 0 || col >= len(colField) || colField[col] < 0 {
@@ -498,17 +714,29 @@ func (t *Table) ranges(b *bexpr, rg int, rows int64, colField []int) []rng {
 	return out
 }
 
-// simpleColumn returns the one column a leaf predicate tests, or -1.
+// simpleColumn returns the one column a leaf predicate tests (bare, or
+// under a monotonic cast), or -1.
 func simpleColumn(b *bexpr) int {
+	base := func(x *bexpr) int {
+		switch {
+		case x.op == "col":
+			return x.col
+		case x.op == "cast" && x.args[0].op == "col" && monotonic(x.args[0].t, x.t):
+			return x.args[0].col
+		}
+		return -1
+	}
 	switch b.op {
 	case "=", "<>", "<", "<=", ">", ">=":
-		if b.args[0].op == "col" && b.args[1].op == "lit" {
-			return b.args[0].col
+		if b.args[1].op == "lit" {
+			return base(b.args[0])
 		}
-		if b.args[1].op == "col" && b.args[0].op == "lit" {
-			return b.args[1].col
+		if b.args[0].op == "lit" {
+			return base(b.args[1])
 		}
-	case "in", "isnull", "isnotnull", "like":
+	case "in":
+		return base(b.args[0])
+	case "isnull", "isnotnull", "like":
 		if b.args[0].op == "col" {
 			return b.args[0].col
 		}

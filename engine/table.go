@@ -20,6 +20,7 @@
 package engine
 
 import (
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
@@ -46,6 +47,9 @@ type Table struct {
 	stats   map[[2]int]*colStats
 	pages   map[[2]int]*pageStats
 	noPages bool // the file has no page index
+	// nanFree marks the float fields the file says hold no NaN
+	// (NaNFreeKey).
+	nanFree []bool
 }
 
 // NewTable describes a Parquet file whose footer has already been parsed.
@@ -65,6 +69,17 @@ func NewTable(name string, src parquet.ReaderAtSeeker, meta *metadata.FileMetaDa
 	}
 	t := &Table{name: name, src: src, meta: meta, schema: schema, stored: stored,
 		stats: map[[2]int]*colStats{}, pages: map[[2]int]*pageStats{}}
+	t.nanFree = make([]bool, schema.NumFields())
+	if v := meta.KeyValueMetadata().FindValue(NaNFreeKey); v != nil {
+		var names []string
+		if json.Unmarshal([]byte(*v), &names) == nil { // unreadable: assume NaN anywhere
+			for _, n := range names {
+				if i := schema.FieldIndices(n); len(i) == 1 {
+					t.nanFree[i[0]] = true
+				}
+			}
+		}
+	}
 	root := meta.Schema.Root()
 	t.leaves = make([][]int, schema.NumFields())
 	for j := 0; j < meta.Schema.NumColumns(); j++ {

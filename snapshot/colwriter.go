@@ -131,6 +131,10 @@ func (cw *columnsWriter) write(rec arrow.RecordBatch) error {
 	}
 }
 
+func (cw *columnsWriter) appendKeyValue(k, v string) error {
+	return cw.wr.AppendKeyValueMetadata(k, v)
+}
+
 func (cw *columnsWriter) newRowGroup() error {
 	if err := cw.closeRowGroup(); err != nil {
 		return err

@@ -264,6 +264,7 @@ func (w *Writer) writeTable(ctx context.Context, name string, rdr array.RecordRe
 		return nil
 	}
 	var rows int64
+	nans := newNaNTracker(schema)
 	for rdr.Next() {
 		if err := ctx.Err(); err != nil {
 			abort()
@@ -274,6 +275,7 @@ func (w *Writer) writeTable(ctx context.Context, name string, rdr array.RecordRe
 			abort()
 			return manifest.Table{}, err
 		}
+		nans.add(rec)
 		if tw == nil {
 			if err := start(rec); err != nil {
 				return manifest.Table{}, err
@@ -296,6 +298,12 @@ func (w *Writer) writeTable(ctx context.Context, name string, rdr array.RecordRe
 	if tw == nil {
 		if err := start(nil); err != nil {
 			return manifest.Table{}, err
+		}
+	}
+	if k, v, ok := nans.keyValue(); ok {
+		if err := tw.appendKeyValue(k, v); err != nil {
+			tw.abort()
+			return manifest.Table{}, fmt.Errorf("parquet writer: %w", err)
 		}
 	}
 	if err := tw.close(); err != nil {
@@ -325,6 +333,8 @@ func (w *Writer) writeTable(ctx context.Context, name string, rdr array.RecordRe
 // arrowWriter for tables with nested columns.
 type tableWriter interface {
 	write(arrow.RecordBatch) error
+	// appendKeyValue adds a key to the file's key-value metadata.
+	appendKeyValue(key, value string) error
 	close() error
 	abort()
 }
@@ -341,6 +351,7 @@ func newArrowWriter(schema *arrow.Schema, sink io.Writer, props *parquet.WriterP
 }
 
 func (a *arrowWriter) write(rec arrow.RecordBatch) error { return a.fw.WriteBuffered(rec) }
+func (a *arrowWriter) appendKeyValue(k, v string) error  { return a.fw.AppendKeyValueMetadata(k, v) }
 func (a *arrowWriter) close() error                      { return a.fw.Close() }
 func (a *arrowWriter) abort()                            { a.fw.Close() }
 

@@ -110,7 +110,7 @@ var cats = []string{"alpha", "beta", "gamma", "delta", "Ωμέγα", "café"}
 //
 //   - allt: every type: id (unique), k (0..7), cat (6 values), i8/i16/i32/i64
 //     with their types' extremes, a16/a32/a64 small enough for arithmetic,
-//     f64, s (unicode), b, d (date), ts (timestamp UTC), tsn (naive),
+//     f64 (with NaN and ±Inf), s (unicode), b, d (date), ts (timestamp UTC), tsn (naive),
 //     dec1 decimal(18,4), dec2 decimal(38,10), nul (every value NULL).
 //     Nullable columns are about 10–20% NULL. Rows are stored shuffled.
 //   - left_t, right_t: join on key (int32) and skey (text), with duplicate
@@ -181,6 +181,12 @@ func genAllTypes(r *rand.Rand, n int) *Table {
 			return -0.5
 		case 4:
 			return 2.5
+		case 5:
+			return math.NaN() // above every number, equal to itself
+		case 6:
+			return math.Inf(1)
+		case 7:
+			return math.Inf(-1)
 		}
 		// Thousandths, as a decimal literal would give them.
 		return nullable(r, 12, float64(r.Int64N(2_000_001)-1_000_000)/1000)
