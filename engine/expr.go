@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"github.com/apache/arrow-go/v18/arrow"
 	"math"
 	"strconv"
 	"strings"
@@ -133,7 +134,8 @@ func quoteIdent(s string) string {
 func Col(name string) Expr { return &colExpr{name: name, exact: true} }
 
 // Lit is a constant: nil, bool, any Go integer, float32/64, string,
-// time.Time (a TIMESTAMP in microseconds, UTC) or decimal128 via Dec.
+// time.Time (a TIMESTAMP in microseconds, UTC), arrow.Date32 (a DATE) or
+// decimal128 via Dec.
 func Lit(v any) Expr {
 	l, err := literal(v)
 	if err != nil {
@@ -184,6 +186,9 @@ func literal(v any) (*litExpr, error) {
 	case time.Time:
 		set(typ{k: kTs, unit: 2}) // arrow.Microsecond
 		c.i[0] = x.UnixMicro()
+	case arrow.Date32:
+		set(tDate)
+		c.i[0] = int64(x)
 	default:
 		return nil, fmt.Errorf("cannot use a %T as a SQL value", v)
 	}

@@ -388,6 +388,14 @@ func (q *planner) plan(stmt *sqlparse.Select) (iter, *arrow.Schema, error) {
 		keys = append(keys, sortKey{col: col, desc: k.desc, nullsFirst: k.nullsFirst})
 	}
 	schema := arrow.NewSchema(fields, nil)
+	if len(keys) > 0 && limit >= 0 && !stmt.Distinct {
+		// Top-k: sort on the keys alone, then compute the select list for
+		// the rows kept. Besides the work saved, an expression is then
+		// evaluated only on rows the query returns, as in DuckDB (a CAST
+		// that fails on a row the LIMIT drops is no error).
+		out := arrow.NewSchema(fields[:visible], nil)
+		return topK(cur, sc, exprs, visible, keys, limit, offset, out, q), out, nil
+	}
 	cur = &projectIter{in: cur, exprs: exprs, schema: schema, mem: q.opts.Mem}
 	if stmt.Distinct {
 		cur = &distinctIter{in: cur, cols: visible, seen: map[string]struct{}{}, mem: q.opts.Mem}
@@ -407,6 +415,36 @@ func (q *planner) plan(stmt *sqlparse.Select) (iter, *arrow.Schema, error) {
 		cur = &dropIter{in: cur, keep: visible, schema: schema}
 	}
 	return cur, schema, nil
+}
+
+// topK plans ORDER BY … LIMIT without DISTINCT: the input's columns and
+// the sort keys that are not bare columns are projected, the top
+// limit+offset rows kept, and only then are the select items (exprs[:visible],
+// bound to sc) computed, into schema out.
+func topK(in iter, sc *scope, exprs []*bexpr, visible int, keys []sortKey, limit, offset int64, out *arrow.Schema, q *planner) iter {
+	n := len(sc.cols)
+	pre := make([]*bexpr, n, n+len(keys))
+	fields := fieldsOf(sc)
+	for i := range pre {
+		pre[i] = &bexpr{t: sc.cols[i].t, op: "col", col: i}
+	}
+	sorted := make([]sortKey, len(keys))
+	for i, k := range keys {
+		e := exprs[k.col]
+		k.col = len(pre)
+		if e.op == "col" {
+			k.col = e.col
+		} else {
+			pre = append(pre, e)
+			fields = append(fields, arrow.Field{Name: "#order" + strconv.Itoa(i), Type: outType(e, sc), Nullable: true})
+		}
+		sorted[i] = k
+	}
+	schema := arrow.NewSchema(fields, nil)
+	var cur iter = &projectIter{in: in, exprs: pre, schema: schema, mem: q.opts.Mem}
+	cur = &sortIter{in: cur, keys: sorted, limit: limit + offset, schema: schema, mem: q.opts.Mem, ctx: q.ctx}
+	cur = &limitIter{in: cur, offset: offset, limit: limit}
+	return &projectIter{in: cur, exprs: exprs[:visible], schema: out, mem: q.opts.Mem}
 }
 
 func joinTables(stmt *sqlparse.Select) []sqlparse.TableRef {

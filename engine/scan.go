@@ -21,6 +21,9 @@ import (
 // DefaultBatchSize is the rows per batch when a ScanSpec leaves it zero.
 const DefaultBatchSize = 64 * 1024
 
+// limitedBatch is the smallest batch of a filtered scan under a limit.
+const limitedBatch = 4096
+
 // ScanSpec says what to read from a table.
 type ScanSpec struct {
 	// Columns to return, in this order; nil means every column.
@@ -129,8 +132,16 @@ func (t *Table) planScan(spec ScanSpec, filter *bexpr) (*scanPlan, error) {
 		filter = b
 	}
 	p.filter = filter
-	if filter == nil && p.limit > 0 && p.limit < p.batch {
-		p.batch = p.limit
+	if p.limit > 0 {
+		// Workers decode ahead of the reader; under a limit they should
+		// not decode much more than it needs. Without a filter a batch of
+		// limit rows is exactly enough; with one, batches stay big enough
+		// to keep a selective filter's per-batch cost low.
+		if filter == nil {
+			p.batch = min(p.batch, p.limit)
+		} else {
+			p.batch = min(p.batch, max(p.limit, limitedBatch))
+		}
 	}
 	inF := map[int]bool{}
 	if filter != nil {
@@ -247,7 +258,13 @@ func (s *scanReader) dispatch() {
 		case <-s.ctx.Done():
 			return
 		}
-		ch := make(chan result, 4)
+		// Each worker queues up to 4 batches ahead of the reader, or one
+		// under a limit, which may need no more.
+		depth := 4
+		if s.p.limit > 0 {
+			depth = 1
+		}
+		ch := make(chan result, depth)
 		select {
 		case s.pending <- ch:
 		case <-s.ctx.Done():

@@ -3,6 +3,7 @@ package snapshot
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -75,6 +76,42 @@ func (db *DB) QueryWith(ctx context.Context, opts *QueryOptions, sql string, arg
 			return nil, &ReadOnlyError{Op: ro.Statement}
 		}
 		return nil, err
+	}
+	return &pinnedReader{RecordReader: rr, s: s}, nil
+}
+
+// ScanSpec says what Scan reads: columns, a filter built with engine.Col,
+// engine.Lit, engine.Eq and the like, a limit and a batch size.
+type ScanSpec = engine.ScanSpec
+
+// Scan reads one table through the engine's columnar scan: the rows that
+// pass spec.Filter, the named columns, in file order. Row groups and pages
+// that the statistics rule out are skipped, using the statistics and page
+// indexes this DB has already decoded for earlier scans and queries. Like
+// Query's, the reader keeps the snapshot open until it is released.
+func (db *DB) Scan(ctx context.Context, table string, spec ScanSpec) (array.RecordReader, error) {
+	s, err := db.acquire("scan")
+	if err != nil {
+		return nil, err
+	}
+	cat, err := s.engineCatalog()
+	if err != nil {
+		s.release()
+		return nil, err
+	}
+	t, ok := cat.Table(table)
+	if !ok {
+		s.release()
+		return nil, &Error{Op: "scan", Path: s.path, Table: table, Err: ErrNoTable,
+			Hint: "tables: " + strings.Join(cat.TableNames(), ", ")}
+	}
+	if spec.Mem == nil {
+		spec.Mem = db.opts.Mem
+	}
+	rr, err := engine.Scan(ctx, t, spec)
+	if err != nil {
+		s.release()
+		return nil, &Error{Op: "scan", Path: s.path, Table: table, Err: err}
 	}
 	return &pinnedReader{RecordReader: rr, s: s}, nil
 }
