@@ -6,6 +6,7 @@ import (
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/snapdb/snapdb/internal/rowjson"
@@ -45,5 +46,36 @@ func TestWriteArray(t *testing.T) {
 	}
 	if !rowjson.IsNull(rec.Column(0), 0) || rowjson.IsNull(rec.Column(2), 0) {
 		t.Error("IsNull: want true for a null-typed column and false for a value")
+	}
+}
+
+func TestDecimalText(t *testing.T) {
+	mem := memory.NewCheckedAllocator(memory.DefaultAllocator)
+	defer mem.AssertSize(t, 0)
+	for _, tc := range []struct {
+		unscaled string
+		scale    int32
+		want     string
+	}{
+		{"100", 2, "1.00"},
+		{"6490", 2, "64.90"},
+		{"-5", 2, "-0.05"},
+		{"0", 2, "0.00"},
+		{"5", 0, "5"},
+		{"-12345678901234567890123456789012345678", 10, "-1234567890123456789012345678.9012345678"},
+		{"7", 38, "0.00000000000000000000000000000000000007"},
+	} {
+		n, err := decimal128.FromString(tc.unscaled, 38, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := array.NewDecimal128Builder(mem, &arrow.Decimal128Type{Precision: 38, Scale: tc.scale})
+		b.Append(n)
+		a := b.NewArray()
+		b.Release()
+		if got := rowjson.Text(a, 0); got != tc.want {
+			t.Errorf("Text(%s at scale %d) = %q, want %q", tc.unscaled, tc.scale, got, tc.want)
+		}
+		a.Release()
 	}
 }
