@@ -39,8 +39,8 @@
 // string in PostgreSQL's own text form; interval a struct of months, days
 // and microseconds; uuid, json, jsonb and enums strings; one-dimensional
 // arrays and pgvector vectors lists. A PostgreSQL type with no mapping is
-// exported as its text form and listed in the manifest (source.text_columns)
-// and in the report. SQLite columns map by the affinity of their declared
+// exported as its text form; it and every numeric exported as text are
+// listed in the manifest (source.text_columns) and in the report. SQLite columns map by the affinity of their declared
 // type, and a value that does not fit (the text 'abc' in an INTEGER column)
 // is an error naming table, column, row and rowid. NULLs are kept.
 //

@@ -249,11 +249,16 @@ func (s *pgSource) plan(ctx context.Context, t *table) error {
 		k, cast, ok := s.kindOf(oid, typmod)
 		expr := quoteIdent(name)
 		format := int16(pgx.BinaryFormatCode)
-		if !ok {
+		if !ok || k.id == pgNumericText {
+			// Exported as text: a type with no mapping, or a numeric that
+			// does not fit decimal128 (read in binary, printed as
+			// PostgreSQL prints it).
 			if t.textColumns == nil {
 				t.textColumns = map[string]string{}
 			}
 			t.textColumns[name] = display
+		}
+		if !ok {
 			if cast == "" {
 				format = pgx.TextFormatCode // the type's own output function
 			} else {

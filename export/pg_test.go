@@ -150,10 +150,10 @@ func TestPostgresTypesRoundTrip(t *testing.T) {
 	}
 
 	m, _ := readManifest(t, dir)
-	if got, want := string(m.Source.Extra["text_columns"]), `{"types":{"ip":"inet","pt":"point"}}`; got != want {
+	if got, want := string(m.Source.Extra["text_columns"]), `{"types":{"ip":"inet","n50":"numeric(50,10)","nfree":"numeric","pt":"point"}}`; got != want {
 		t.Errorf("manifest source.text_columns = %s, want %s", got, want)
 	}
-	if got, want := rep.Tables[0].TextColumns, map[string]string{"pt": "point", "ip": "inet"}; !cmp.Equal(got, want) {
+	if got, want := rep.Tables[0].TextColumns, map[string]string{"pt": "point", "ip": "inet", "n50": "numeric(50,10)", "nfree": "numeric"}; !cmp.Equal(got, want) {
 		t.Errorf("report text columns = %v, want %v", got, want)
 	}
 }

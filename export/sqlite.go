@@ -137,18 +137,23 @@ func (s *sqliteSource) revision(ctx context.Context, t *table) (string, error) {
 func (s *sqliteSource) lock(context.Context, []*table) error { return nil }
 
 func (s *sqliteSource) plan(ctx context.Context, t *table) error {
-	rows, err := s.conn.QueryContext(ctx, `SELECT name, type, "notnull", hidden FROM pragma_table_xinfo(?)`, t.name)
+	var withoutRowid int
+	if err := s.conn.QueryRowContext(ctx, `SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?`, t.name).Scan(&withoutRowid); err != nil {
+		return &Error{Op: "read columns", Table: t.name, Err: err}
+	}
+	rows, err := s.conn.QueryContext(ctx, `SELECT name, type, "notnull", hidden, pk FROM pragma_table_xinfo(?)`, t.name)
 	if err != nil {
 		return &Error{Op: "read columns", Table: t.name, Err: err}
 	}
 	var fields []arrow.Field
 	var exprs []string
+	var pks []int // fields in the primary key
 	names := map[string]bool{}
 	for rows.Next() {
 		var name, decl string
 		var notnull bool
-		var hidden int
-		if err := rows.Scan(&name, &decl, &notnull, &hidden); err != nil {
+		var hidden, pk int
+		if err := rows.Scan(&name, &decl, &notnull, &hidden, &pk); err != nil {
 			rows.Close()
 			return &Error{Op: "read columns", Table: t.name, Err: err}
 		}
@@ -163,18 +168,26 @@ func (s *sqliteSource) plan(ctx context.Context, t *table) error {
 		// type from the driver, which would otherwise turn DATE and
 		// DATETIME text into time.Time by guesswork.
 		exprs = append(exprs, "+"+quoteIdent(name))
+		if pk > 0 {
+			pks = append(pks, len(fields))
+		}
 		fields = append(fields, arrow.Field{Name: name, Type: k.arrowType(), Nullable: !notnull})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return &Error{Op: "read columns", Table: t.name, Err: err}
 	}
+	// Primary key columns that SQLite keeps from being NULL, though not
+	// declared NOT NULL: every one of a WITHOUT ROWID table's, and an
+	// INTEGER PRIMARY KEY (the rowid itself). Other primary key columns
+	// of a rowid table may hold NULL, for compatibility.
+	for _, i := range pks {
+		if withoutRowid == 1 || len(pks) == 1 && strings.EqualFold(strings.TrimSpace(t.sq.decls[i]), "INTEGER") {
+			fields[i].Nullable = false
+		}
+	}
 	if len(fields) == 0 {
 		return &Error{Op: "read columns", Table: t.name, Err: errors.New("the table has no columns"), Hint: "exclude it"}
-	}
-	var withoutRowid int
-	if err := s.conn.QueryRowContext(ctx, `SELECT wr FROM pragma_table_list WHERE schema = 'main' AND name = ?`, t.name).Scan(&withoutRowid); err != nil {
-		return &Error{Op: "read columns", Table: t.name, Err: err}
 	}
 	if withoutRowid == 0 {
 		for _, alias := range []string{"rowid", "_rowid_", "oid"} {

@@ -305,3 +305,34 @@ func TestSQLiteCancel(t *testing.T) {
 		t.Errorf("after the cancelled export, %s holds %v, want nothing", parent, got)
 	}
 }
+
+// TestSQLitePrimaryKeyNullability: a primary key SQLite keeps from NULL
+// (INTEGER PRIMARY KEY, any key of a WITHOUT ROWID table) is exported NOT
+// NULL; one it does not (any other key of a rowid table) stays nullable.
+func TestSQLitePrimaryKeyNullability(t *testing.T) {
+	src := newSQLite(t,
+		`CREATE TABLE rowid_alias (id INTEGER PRIMARY KEY, x TEXT)`,
+		`CREATE TABLE int_key (id INT PRIMARY KEY, x TEXT)`,
+		`CREATE TABLE text_key (k TEXT PRIMARY KEY, x TEXT)`,
+		`CREATE TABLE pair (a TEXT, b INTEGER, x TEXT, PRIMARY KEY (a, b)) WITHOUT ROWID`,
+		`INSERT INTO rowid_alias VALUES (1, 'a')`,
+		`INSERT INTO int_key VALUES (NULL, 'a')`,
+		`INSERT INTO text_key VALUES (NULL, 'a')`,
+		`INSERT INTO pair VALUES ('p', 1, 'a')`,
+	)
+	dir := filepath.Join(t.TempDir(), "snap")
+	if _, err := export.Export(context.Background(), "sqlite://"+src, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	for table, want := range map[string][]string{
+		"rowid_alias": {"id int64 not null", "x utf8"},
+		"int_key":     {"id int64", "x utf8"},
+		"text_key":    {"k utf8", "x utf8"},
+		"pair":        {"a utf8 not null", "b int64 not null", "x utf8"},
+	} {
+		schema, _ := readTable(t, dir, table)
+		if diff := cmp.Diff(want, typeStrings(schema)); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", table, diff)
+		}
+	}
+}
