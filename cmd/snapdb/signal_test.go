@@ -96,4 +96,3 @@ func staging(t *testing.T, dir string) bool {
 	}
 	return false
 }
-
