@@ -87,12 +87,15 @@ TIMESTAMP or DECIMAL column is converted to that type.`,
 	cmd.Flags().StringVar(&f.format, "format", "table", "output format: table, csv, json, arrow or parquet")
 	cmd.Flags().StringVarP(&f.output, "output", "o", "", "write the result to this file (atomically) instead of stdout")
 	cmd.Flags().IntVar(&f.maxRows, "max-rows", 100, "rows shown by --format table (0: all); the total is still counted")
-	cmd.Flags().StringArrayVar(&f.params, "param", nil, "a value for the next parameter ($1, $2, … or ?); repeat in order")
+	cmd.Flags().StringArrayVar(&f.params, "param", nil, "a value for the next parameter ($1, $2, … or ?); repeat in order. Numbers, true, false and null are typed; in single quotes ('42') a value is always text")
 	return cmd
 }
 
 // parseParam reads a --param value: integer, float, boolean, null or text.
 func parseParam(s string) any {
+	if len(s) >= 2 && s[0] == '\'' && s[len(s)-1] == '\'' { // SQL quoting: always text
+		return strings.ReplaceAll(s[1:len(s)-1], "''", "'")
+	}
 	if i, err := strconv.ParseInt(s, 10, 64); err == nil {
 		return i
 	}

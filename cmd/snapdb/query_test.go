@@ -152,3 +152,14 @@ func TestDemoRunsQueries(t *testing.T) {
 		}
 	}
 }
+
+func TestParseParam(t *testing.T) {
+	for in, want := range map[string]any{
+		"42": int64(42), "-1.5": -1.5, "true": true, "NULL": nil, "BRCA2": "BRCA2",
+		"'42'": "42", "'true'": "true", "''": "", "'O''Brien'": "O'Brien", "'": "'",
+	} {
+		if got := parseParam(in); got != want {
+			t.Errorf("parseParam(%q) = %#v, want %#v", in, got, want)
+		}
+	}
+}
