@@ -37,7 +37,22 @@ func (s *state) engineCatalog() (engine.Catalog, error) {
 	return s.cat.tables, s.cat.err
 }
 
-// QueryOptions tune DB.QueryContext.
+// acquireCatalog pins the current state and returns its engine catalog;
+// the caller releases the state.
+func (db *DB) acquireCatalog(op string) (*state, engine.Catalog, error) {
+	s, err := db.acquire(op)
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err := s.engineCatalog()
+	if err != nil {
+		s.release()
+		return nil, nil, err
+	}
+	return s, cat, nil
+}
+
+// QueryOptions tune DB.QueryWith.
 type QueryOptions = engine.QueryOptions
 
 // Query runs one read-only SQL statement (the subset documented in
@@ -52,13 +67,8 @@ func (db *DB) Query(ctx context.Context, sql string, args ...any) (array.RecordR
 
 // QueryWith is Query with options (parallelism, batch size, allocator).
 func (db *DB) QueryWith(ctx context.Context, opts *QueryOptions, sql string, args ...any) (array.RecordReader, error) {
-	s, err := db.acquire("query")
+	s, cat, err := db.acquireCatalog("query")
 	if err != nil {
-		return nil, err
-	}
-	cat, err := s.engineCatalog()
-	if err != nil {
-		s.release()
 		return nil, err
 	}
 	var o QueryOptions
@@ -90,13 +100,8 @@ type ScanSpec = engine.ScanSpec
 // indexes this DB has already decoded for earlier scans and queries. Like
 // Query's, the reader keeps the snapshot open until it is released.
 func (db *DB) Scan(ctx context.Context, table string, spec ScanSpec) (array.RecordReader, error) {
-	s, err := db.acquire("scan")
+	s, cat, err := db.acquireCatalog("scan")
 	if err != nil {
-		return nil, err
-	}
-	cat, err := s.engineCatalog()
-	if err != nil {
-		s.release()
 		return nil, err
 	}
 	t, ok := cat.Table(table)
