@@ -15,9 +15,15 @@ package capi
 import (
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/snapdb/snapdb/engine"
 	"github.com/snapdb/snapdb/engine/sqlparse"
@@ -34,10 +40,10 @@ const (
 	OK                 Code = 0
 	ErrInvalidArgument Code = 1  // a NULL or malformed argument
 	ErrBadHandle       Code = 2  // a handle that is 0, unknown or closed
-	ErrNotFound        Code = 3  // no snapshot, table or file at that name
-	ErrIO              Code = 4  // reading or writing files failed
-	ErrIntegrity       Code = 5  // sizes, row counts or hashes disagree with the manifest; a corrupt file
-	ErrQuery           Code = 6  // SQL that does not parse or bind
+	ErrNotFound        Code = 3  // no snapshot at the path: nothing there, or not a snapshot
+	ErrIO              Code = 4  // reading or writing files failed (an operating-system error)
+	ErrIntegrity       Code = 5  // sizes, row counts or hashes disagree with the manifest, a missing file; a corrupt file or page
+	ErrQuery           Code = 6  // SQL that does not parse or bind, or fails while it runs (a CAST, an overflow)
 	ErrReadOnly        Code = 7  // a statement that would write
 	ErrNoNLP           Code = 8  // the snapshot has no usable NLP automaton
 	ErrUnsupported     Code = 9  // a format or struct version this library does not know
@@ -50,6 +56,21 @@ var codeNames = map[Code]string{
 	ErrNotFound: "not found", ErrIO: "I/O error", ErrIntegrity: "integrity error",
 	ErrQuery: "query error", ErrReadOnly: "read-only", ErrNoNLP: "no NLP automaton",
 	ErrUnsupported: "unsupported", ErrExists: "exists", ErrInternal: "internal error",
+}
+
+var codeMacros = map[Code]string{
+	OK: "SNAP_OK", ErrInvalidArgument: "SNAP_ERR_INVALID_ARGUMENT", ErrBadHandle: "SNAP_ERR_BAD_HANDLE",
+	ErrNotFound: "SNAP_ERR_NOT_FOUND", ErrIO: "SNAP_ERR_IO", ErrIntegrity: "SNAP_ERR_INTEGRITY",
+	ErrQuery: "SNAP_ERR_QUERY", ErrReadOnly: "SNAP_ERR_READ_ONLY", ErrNoNLP: "SNAP_ERR_NO_NLP",
+	ErrUnsupported: "SNAP_ERR_UNSUPPORTED", ErrExists: "SNAP_ERR_EXISTS", ErrInternal: "SNAP_ERR_INTERNAL",
+}
+
+// Macro is the code's name in snap.h, such as "SNAP_ERR_QUERY".
+func (c Code) Macro() string {
+	if s, ok := codeMacros[c]; ok {
+		return s
+	}
+	return fmt.Sprintf("SNAP_STATUS_%d", int32(c))
 }
 
 func (c Code) String() string {
@@ -110,6 +131,111 @@ func CodeOf(err error) Code {
 	}
 	return ErrIO
 }
+
+// ReadError classifies an error of running a query: one that Query
+// returns, or one that surfaces while its rows are read (a record
+// reader's Err). Errors CodeOf knows keep their code. Of the rest, which
+// carry no type of their own, an operating-system error (a *fs.PathError,
+// a syscall.Errno) is ErrIO; a page the Parquet decoder rejects (its
+// "parquet: ..." errors: a failed checksum or decompression, a bad page
+// header) or a file shorter than its metadata says is ErrIntegrity; and
+// anything else is an error of evaluating the query (a CAST that fails, a
+// value out of range, an overflow): ErrQuery.
+func ReadError(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var ce *Error
+	if errors.As(err, &ce) {
+		if ce == err {
+			return ce
+		}
+		return &Error{Code: ce.Code, Msg: err.Error(), Err: err}
+	}
+	return &Error{Code: readCode(err), Msg: err.Error(), Err: err}
+}
+
+func readCode(err error) Code {
+	if c := CodeOf(err); c != ErrIO {
+		return c
+	}
+	switch {
+	case errors.As(err, new(*fs.PathError)), errors.As(err, new(syscall.Errno)),
+		errors.Is(err, os.ErrClosed), errors.Is(err, fs.ErrNotExist), errors.Is(err, fs.ErrPermission):
+		return ErrIO
+	case errors.Is(err, io.ErrUnexpectedEOF), anyInChain(err, func(e error) bool {
+		return strings.HasPrefix(e.Error(), "parquet: ")
+	}):
+		return ErrIntegrity
+	}
+	return ErrQuery
+}
+
+// anyInChain reports whether f holds for err or any error it wraps.
+func anyInChain(err error, f func(error) bool) bool {
+	for err != nil {
+		if f(err) {
+			return true
+		}
+		switch u := err.(type) {
+		case interface{ Unwrap() error }:
+			err = u.Unwrap()
+		case interface{ Unwrap() []error }:
+			for _, e := range u.Unwrap() {
+				if anyInChain(e, f) {
+					return true
+				}
+			}
+			return false
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// Errno is the errno an Arrow C stream's get_next (or get_schema) returns
+// for an error of code c: EINVAL for an error of the query or its
+// arguments (SNAP_ERR_QUERY, SNAP_ERR_INVALID_ARGUMENT,
+// SNAP_ERR_READ_ONLY), ENOSYS for SNAP_ERR_UNSUPPORTED, EIO for the rest
+// (I/O, integrity, internal). Arrow's importers map these to their own
+// errors (pyarrow: ArrowInvalid, ArrowNotImplementedError, OSError).
+func Errno(c Code) int {
+	switch c {
+	case OK:
+		return 0
+	case ErrQuery, ErrInvalidArgument, ErrReadOnly:
+		return int(syscall.EINVAL)
+	case ErrUnsupported:
+		return int(syscall.ENOSYS)
+	}
+	return int(syscall.EIO)
+}
+
+// StreamMessage is the text an Arrow C stream's get_last_error returns
+// for e: the status code's snap.h name and number, a colon, and the
+// message, as in "SNAP_ERR_QUERY (6): CAST(symbol AS BIGINT): could not
+// convert "TNF" to BIGINT". The errno alone cannot say which of the
+// status codes it was; this prefix is stable, so that bindings can
+// recover the code (ParseStreamMessage).
+func StreamMessage(e *Error) string {
+	return fmt.Sprintf("%s (%d): %s", e.Code.Macro(), int32(e.Code), e.Msg)
+}
+
+// ParseStreamMessage recovers the status code and the message from the
+// text of StreamMessage, found anywhere in s (an Arrow library may put
+// words of its own before it). ok is false when s has no such prefix.
+func ParseStreamMessage(s string) (c Code, msg string, ok bool) {
+	for _, m := range streamPrefix.FindAllStringSubmatchIndex(s, -1) {
+		n, err := strconv.Atoi(s[m[4]:m[5]])
+		if err == nil && codeMacros[Code(n)] == s[m[2]:m[3]] {
+			return Code(n), s[m[1]:], true
+		}
+	}
+	return 0, s, false
+}
+
+var streamPrefix = regexp.MustCompile(`(SNAP_[A-Z_]+) \((\d+)\): `)
 
 // Handle names an open snapshot in the table. 0 is never a valid handle.
 type Handle uint64
@@ -198,6 +324,14 @@ func Guard(f func() error) (err *Error) {
 	if p := poisoned.Load(); p != nil {
 		return Errorf(ErrInternal, "snapdb: the library is unusable after an internal error (%s); restart the process", *p)
 	}
+	return Contain(f)
+}
+
+// Contain is Guard for the callbacks that release what the caller holds
+// (an Arrow stream's release): it runs f even once the library is
+// poisoned, so that what the caller hands back is freed whatever happened
+// before; a panic in f is contained and poisons the library as in Guard.
+func Contain(f func() error) (err *Error) {
 	defer func() {
 		if r := recover(); r != nil {
 			msg := fmt.Sprint(r)

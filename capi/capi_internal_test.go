@@ -110,3 +110,15 @@ func TestCloseWaitsForCalls(t *testing.T) {
 		t.Errorf("after Close, Tables() = %v; want the database closed", got)
 	}
 }
+
+func TestContainRunsWhenPoisoned(t *testing.T) {
+	unpoison(t)
+	Guard(func() error { return Panic("test") })
+	ran := false
+	if err := Contain(func() error { ran = true; return nil }); err != nil || !ran {
+		t.Errorf("Contain after a panic: ran=%v, err=%v; want it run", ran, err)
+	}
+	if err := Contain(func() error { panic("again") }); err == nil || err.Code != ErrInternal {
+		t.Errorf("Contain(panic) = %v, want ErrInternal", err)
+	}
+}

@@ -179,7 +179,10 @@ func ParseParams(b []byte) ([]any, error) {
 }
 
 // Query runs sql with the parameters in paramsJSON and returns the rows as
-// a record reader that counts as a live stream until released.
+// a record reader that counts as a live stream until released. Its errors,
+// and those of reading its rows (the reader's Err), are classified by
+// ReadError. The reader does not hold the handle: it stays readable after
+// Close.
 func Query(ctx context.Context, h Handle, sql string, paramsJSON []byte) (array.RecordReader, error) {
 	e, err := acquire(h)
 	if err != nil {
@@ -195,7 +198,7 @@ func Query(ctx context.Context, h Handle, sql string, paramsJSON []byte) (array.
 	}
 	rr, err := e.db.QueryWith(ctx, &snapshot.QueryOptions{Parallelism: e.threads, Mem: alloc}, sql, args...)
 	if err != nil {
-		return nil, err
+		return nil, ReadError(err)
 	}
 	return newStream(rr), nil
 }
@@ -419,11 +422,16 @@ func (s *stream) RecordBatch() arrow.RecordBatch { return s.rr.RecordBatch() }
 // array.RecordReader interface still requires.
 func (s *stream) Record() arrow.RecordBatch { return s.rr.RecordBatch() }
 
+// Err is the error that ended the stream, as an *Error whose code
+// ReadError gave it (or ErrInternal after a panic).
 func (s *stream) Err() error {
 	if s.err != nil {
 		return s.err
 	}
-	return s.rr.Err()
+	if err := s.rr.Err(); err != nil {
+		return ReadError(err)
+	}
+	return nil
 }
 
 var _ array.RecordReader = (*stream)(nil)
