@@ -7,6 +7,7 @@ package main
 // files, and would test nothing of the ABI anyway.
 
 import (
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,8 +18,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/snapdb/snapdb/capi"
 	"github.com/snapdb/snapdb/internal/testsnap"
 	"github.com/snapdb/snapdb/snapshot"
 )
@@ -220,3 +223,41 @@ func TestCExample(t *testing.T) {
 	}
 	db.Close()
 }
+
+// TestUnexportableSchema: a result whose type the Arrow C data interface
+// cannot carry is an error of the call (ErrUnsupported), found by the dry
+// run of its schema, not a panic in get_schema; the library stays usable.
+func TestUnexportableSchema(t *testing.T) {
+	good := arrow.NewSchema([]arrow.Field{{Name: "x", Type: arrow.PrimitiveTypes.Int64}}, nil)
+	if err := checkSchema(good); err != nil {
+		t.Errorf("checkSchema(%s) = %v, want nil", good, err)
+	}
+	bad := arrow.NewSchema([]arrow.Field{
+		{Name: "x", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "t", Type: &arrow.Time32Type{Unit: arrow.Nanosecond}}, // time32 has no nanoseconds
+	}, nil)
+	err := checkSchema(bad)
+	if capi.CodeOf(err) != capi.ErrUnsupported || !strings.Contains(err.Error(), "time32") {
+		t.Errorf("checkSchema(%s) = %v (code %v), want ErrUnsupported naming time32", bad, err, capi.CodeOf(err))
+	}
+	if capi.Poisoned() {
+		t.Error("an unexportable schema poisoned the library")
+	}
+}
+
+// TestLengthsBeyondMaxInt: a size_t length above math.MaxInt is
+// ErrInvalidArgument, not a panic in unsafe.String (the C test checks the
+// same through the exported functions).
+func TestLengthsBeyondMaxInt(t *testing.T) {
+	// (Constants: a test file cannot name C.size_t.)
+	for _, err := range []error{
+		second(text("snap_db_query", "sql_len", nil, 1<<63)),
+		second(text("snap_db_query", "sql_len", nil, math.MaxUint64)),
+	} {
+		if capi.CodeOf(err) != capi.ErrInvalidArgument || !strings.Contains(err.Error(), "sql_len") {
+			t.Errorf("text(len above MaxInt) = %v; want ErrInvalidArgument naming sql_len", err)
+		}
+	}
+}
+
+func second[T any](_ T, err error) error { return err }

@@ -20,10 +20,8 @@ import "C"
 
 import (
 	"context"
+	"math"
 	"unsafe"
-
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/cdata"
 
 	"github.com/snapdb/snapdb/capi"
 )
@@ -66,13 +64,18 @@ func nullArg(fn, name string) error {
 	return capi.Errorf(capi.ErrInvalidArgument, "%s: %s is NULL", fn, name)
 }
 
-// text is n bytes at p as a Go string without copying; valid during the
-// call only.
-func text(p *C.char, n C.size_t) string {
+// text is n bytes at p as a Go string without copying, valid during the
+// call only; lenName names n in the error for a length no Go string can
+// have (above math.MaxInt, or running past the end of the address space),
+// which would otherwise panic in unsafe.String.
+func text(fn, lenName string, p *C.char, n C.size_t) (string, error) {
 	if n == 0 {
-		return ""
+		return "", nil
 	}
-	return unsafe.String((*byte)(unsafe.Pointer(p)), int(n))
+	if uint64(n) > math.MaxInt || uintptr(unsafe.Pointer(p))+uintptr(n) < uintptr(unsafe.Pointer(p)) {
+		return "", capi.Errorf(capi.ErrInvalidArgument, "%s: %s is %d, more bytes than memory can hold", fn, lenName, uint64(n))
+	}
+	return unsafe.String((*byte)(unsafe.Pointer(p)), int(n)), nil
 }
 
 // putJSON hands b to C as a NUL-terminated malloc'd buffer.
@@ -122,13 +125,6 @@ func checkMeta(fn string, out *C.snap_snapshot_meta) error {
 			fn, uint32(out.struct_version), C.SNAP_SNAPSHOT_META_VERSION)
 	}
 	return nil
-}
-
-// exportStream hands rr to C as an Arrow C stream in out, which is zeroed
-// first; the stream holds its own reference to rr.
-func exportStream(rr array.RecordReader, out *C.struct_ArrowArrayStream) {
-	cdata.ExportRecordReader(rr, (*cdata.CArrowArrayStream)(unsafe.Pointer(out)))
-	rr.Release()
 }
 
 func zeroStream(out *C.struct_ArrowArrayStream) {
@@ -248,12 +244,16 @@ func queryArgs(fn string, sql *C.char, sqlLen C.size_t, params *C.char, paramsLe
 	if params == nil && paramsLen != 0 {
 		return "", nil, capi.Errorf(capi.ErrInvalidArgument, "%s: params_json is NULL but params_len is %d", fn, uint64(paramsLen))
 	}
-	s := text(sql, sqlLen)
-	var p []byte
-	if paramsLen > 0 {
-		p = unsafe.Slice((*byte)(unsafe.Pointer(params)), int(paramsLen))
+	s, err := text(fn, "sql_len", sql, sqlLen)
+	if err != nil {
+		return "", nil, err
 	}
-	return s, p, nil
+	p, err := text(fn, "params_len", params, paramsLen)
+	if err != nil {
+		return "", nil, err
+	}
+	// The bytes are only read (decoded as JSON) during the call.
+	return s, unsafe.Slice(unsafe.StringData(p), len(p)), nil
 }
 
 //export snap_db_query
@@ -273,8 +273,7 @@ func snap_db_query(db C.snap_db, sql *C.char, sqlLen C.size_t, params *C.char, p
 		if err != nil {
 			return err
 		}
-		exportStream(rr, out)
-		return nil
+		return exportStream(rr, out)
 	}), errp)
 }
 
@@ -339,7 +338,7 @@ func matchText(fn string, t *C.char, n C.size_t) (string, error) {
 	if t == nil && n != 0 {
 		return "", capi.Errorf(capi.ErrInvalidArgument, "%s: text is NULL but text_len is %d", fn, uint64(n))
 	}
-	return text(t, n), nil
+	return text(fn, "text_len", t, n)
 }
 
 //export snap_nlp_match
@@ -369,8 +368,7 @@ func snap_nlp_match_arrow(db C.snap_db, t *C.char, n C.size_t, flags C.uint32_t,
 		if err != nil {
 			return err
 		}
-		exportStream(rr, out)
-		return nil
+		return exportStream(rr, out)
 	}), errp)
 }
 
