@@ -22,22 +22,45 @@
  *    snap_error_free, and the stream's release callback. Freeing NULL is a
  *    no-op. Strings the caller passes in are only read during the call.
  *  - Text. Text in (SQL, parameters, text to match) is UTF-8 with an
- *    explicit length in bytes; paths are NUL-terminated. Text out is UTF-8,
- *    NUL-terminated, with its length (without the NUL) in *out_len when
- *    out_len is not NULL.
+ *    explicit length in bytes (a length above PTRDIFF_MAX, which no buffer
+ *    can have, is SNAP_ERR_INVALID_ARGUMENT); paths are NUL-terminated.
+ *    Text out is UTF-8, NUL-terminated, with its length (without the NUL)
+ *    in *out_len when out_len is not NULL.
  *  - NULL arguments. A NULL where the library needs a pointer (a path, SQL,
  *    an out-parameter) is SNAP_ERR_INVALID_ARGUMENT. Options may be NULL
  *    (defaults).
  *  - Threads. Every function may be called from any thread, concurrently,
- *    on the same handle. An Arrow stream is for one thread at a time.
+ *    on the same handle. Each call holds its handle while it runs:
+ *    snap_db_close waits for the calls running on the handle in other
+ *    threads to return, and calls that start after it get
+ *    SNAP_ERR_BAD_HANDLE, so a call never runs on a half-closed snapshot.
+ *    An Arrow stream is not a call on its handle (it outlives the close)
+ *    and is for one thread at a time.
+ *  - Errors of Arrow streams. A stream's get_next (and get_schema) returns
+ *    0 or an errno: EINVAL for an error of the query (SNAP_ERR_QUERY: a
+ *    CAST that fails on a row, a value out of range, an overflow), ENOSYS
+ *    for SNAP_ERR_UNSUPPORTED, EIO for the rest (SNAP_ERR_IO,
+ *    SNAP_ERR_INTEGRITY such as a corrupt page, SNAP_ERR_INTERNAL). Its
+ *    get_last_error then returns the status code's name and number, ": ",
+ *    and the message, as in
+ *      SNAP_ERR_QUERY (6): CAST(symbol AS BIGINT): could not convert "TNF" to BIGINT
+ *    This prefix is part of the contract: the status code is the number in
+ *    the first match of the pattern "SNAP_[A-Z_]+ \(([0-9]+)\): " (Arrow
+ *    libraries that wrap the message may put words before it). The string
+ *    is valid until the next call on the stream or its release.
  *  - Panics. A Go panic inside the library is caught at the boundary and
  *    returned as SNAP_ERR_INTERNAL; from then on every call fails with
  *    SNAP_ERR_INTERNAL (the process should be restarted). Nothing unwinds
- *    into the caller.
- *  - fork(). libsnap.so embeds the Go runtime, whose threads do not survive
- *    fork(). Load the library (dlopen, or the first call) after forking,
- *    never before: a child forked from a process that has loaded it must
- *    only exec.
+ *    into the caller. This holds for the callbacks of the library's Arrow
+ *    streams too (get_schema, get_next, get_last_error, release); release
+ *    still frees after a panic.
+ *  - fork(). libsnap.so embeds the Go runtime, which starts its threads
+ *    when the library is loaded; those threads do not survive fork(). A
+ *    program linked with -lsnap loads it at startup, before main, so such
+ *    a program may fork only to exec (the child must call nothing else but
+ *    async-signal-safe functions before exec). A program that forks
+ *    workers which use snapdb must not link with -lsnap: it forks first,
+ *    then each child loads the library with dlopen("libsnap.so").
  *
  * Results leave as Arrow C streams (struct ArrowArrayStream, the Arrow C
  * stream interface, https://arrow.apache.org/docs/format/CStreamInterface.html):
@@ -107,10 +130,10 @@ struct ArrowArrayStream {
 #define SNAP_OK 0
 #define SNAP_ERR_INVALID_ARGUMENT 1 /* a NULL or malformed argument */
 #define SNAP_ERR_BAD_HANDLE 2       /* a handle that is 0, unknown or closed */
-#define SNAP_ERR_NOT_FOUND 3        /* no snapshot, table or file at that name */
-#define SNAP_ERR_IO 4               /* reading or writing files failed */
-#define SNAP_ERR_INTEGRITY 5        /* a file disagrees with the manifest; a corrupt file */
-#define SNAP_ERR_QUERY 6            /* SQL that does not parse or bind */
+#define SNAP_ERR_NOT_FOUND 3        /* no snapshot at the path: nothing there, or not a snapshot */
+#define SNAP_ERR_IO 4               /* reading or writing files failed (an operating-system error) */
+#define SNAP_ERR_INTEGRITY 5        /* a file disagrees with the manifest, or is missing; a corrupt file or page */
+#define SNAP_ERR_QUERY 6            /* SQL that does not parse or bind, or fails while it runs (a CAST, an overflow) */
 #define SNAP_ERR_READ_ONLY 7        /* a statement that would write */
 #define SNAP_ERR_NO_NLP 8           /* the snapshot has no usable NLP automaton */
 #define SNAP_ERR_UNSUPPORTED 9      /* a format or struct version this library does not know */
@@ -202,21 +225,25 @@ int snap_db_open(const char* path, const snap_open_options* opts, snap_db* out_d
                  snap_error** err);
 
 /* snap_db_close closes the handle. The handle is invalid afterwards (a
- * second close is SNAP_ERR_BAD_HANDLE). Queries running on other threads
- * finish, and Arrow streams already returned stay readable until
- * released. Thread-safe. */
+ * second close is SNAP_ERR_BAD_HANDLE). It waits for the calls running on
+ * the handle in other threads to return (a snap_db_verify or
+ * snap_db_save_snapshot may take long); calls that start after it get
+ * SNAP_ERR_BAD_HANDLE. Arrow streams already returned are not calls: they
+ * stay readable until released. Errors: SNAP_ERR_BAD_HANDLE. Thread-safe. */
 int snap_db_close(snap_db db, snap_error** err);
 
 /* ---- Describing -------------------------------------------------------- */
 
 /* snap_db_info writes a JSON description of the snapshot (versions,
  * source, tables with row counts and sizes, root hash; the document of
- * `snapdb info --json`) into *out_json. Free it with snap_free.
- * Thread-safe. */
+ * `snapdb info --json`) into *out_json. Free it with snap_free. It reads
+ * no file (the manifest is in memory). Errors: SNAP_ERR_BAD_HANDLE,
+ * SNAP_ERR_INVALID_ARGUMENT (out_json NULL). Thread-safe. */
 int snap_db_info(snap_db db, char** out_json, size_t* out_len, snap_error** err);
 
 /* snap_db_tables writes the table names as a JSON array of strings, sorted,
- * into *out_json. Free it with snap_free. Thread-safe. */
+ * into *out_json. Free it with snap_free. Errors: SNAP_ERR_BAD_HANDLE,
+ * SNAP_ERR_INVALID_ARGUMENT (out_json NULL). Thread-safe. */
 int snap_db_tables(snap_db db, char** out_json, size_t* out_len, snap_error** err);
 
 /* ---- Querying ---------------------------------------------------------- */
@@ -234,8 +261,13 @@ int snap_db_tables(snap_db db, char** out_json, size_t* out_len, snap_error** er
  * after snap_db_close). On failure *out is zeroed (out->release == NULL).
  * Errors: SNAP_ERR_QUERY (syntax, unknown table or column: the message
  * gives the position and what exists), SNAP_ERR_READ_ONLY (INSERT, UPDATE,
- * ...), SNAP_ERR_INVALID_ARGUMENT (bad parameters). Errors while reading
- * (an I/O error mid-scan) come from get_next and get_last_error.
+ * ...), SNAP_ERR_INVALID_ARGUMENT (bad parameters), SNAP_ERR_BAD_HANDLE,
+ * SNAP_ERR_UNSUPPORTED (a result type the Arrow C data interface cannot
+ * carry). Errors while the rows are read come from get_next and
+ * get_last_error, as "Errors of Arrow streams" above says:
+ * SNAP_ERR_QUERY (EINVAL) for a CAST that fails on a row, a value out of
+ * range or an overflow; SNAP_ERR_INTEGRITY (EIO) for a page that fails
+ * to decode; SNAP_ERR_IO (EIO) for an operating-system error.
  * Thread-safe; the stream is for one thread at a time. */
 int snap_db_query(snap_db db, const char* sql, size_t sql_len, const char* params_json,
                   size_t params_len, struct ArrowArrayStream* out, snap_error** err);
@@ -246,7 +278,9 @@ int snap_db_query(snap_db db, const char* sql, size_t sql_len, const char* param
  * booleans, NULL as null, everything else (strings, decimals, dates,
  * timestamps in UTC) as strings. The whole result is held in memory: use
  * snap_db_query for large results. Free *out_json with snap_free.
- * Thread-safe. */
+ * Errors: those of snap_db_query, including those of reading the rows
+ * (SNAP_ERR_QUERY, SNAP_ERR_INTEGRITY, SNAP_ERR_IO), which it returns
+ * itself. Thread-safe. */
 int snap_db_query_json(snap_db db, const char* sql, size_t sql_len, const char* params_json,
                        size_t params_len, char** out_json, size_t* out_len, snap_error** err);
 
@@ -258,7 +292,10 @@ int snap_db_query_json(snap_db db, const char* sql, size_t sql_len, const char* 
  * snapshot at path is replaced only with SNAP_SAVE_OVERWRITE in flags
  * (anything else there is never replaced: SNAP_ERR_EXISTS). out_meta may be
  * NULL; when not, its struct_version must be SNAP_SNAPSHOT_META_VERSION and
- * it receives the saved snapshot's summary. Thread-safe. */
+ * it receives the saved snapshot's summary. Errors: SNAP_ERR_EXISTS,
+ * SNAP_ERR_IO, SNAP_ERR_BAD_HANDLE, SNAP_ERR_INVALID_ARGUMENT (path NULL
+ * or empty, unknown flags), SNAP_ERR_UNSUPPORTED (out_meta's version).
+ * Thread-safe. */
 int snap_db_save_snapshot(snap_db db, const char* path, uint32_t flags,
                           snap_snapshot_meta* out_meta, snap_error** err);
 
@@ -266,7 +303,10 @@ int snap_db_save_snapshot(snap_db db, const char* path, uint32_t flags,
  * instead of the current one. The new snapshot is opened completely
  * before the swap; on failure the old one keeps serving and nothing
  * changes. Queries already running finish on the old snapshot. out_meta
- * is as for snap_db_save_snapshot. Thread-safe. */
+ * is as for snap_db_save_snapshot. Errors: those of snap_db_open for the
+ * new snapshot (SNAP_ERR_NOT_FOUND, SNAP_ERR_INTEGRITY, ...),
+ * SNAP_ERR_BAD_HANDLE, SNAP_ERR_INVALID_ARGUMENT (path NULL or empty).
+ * Thread-safe. */
 int snap_db_load_snapshot(snap_db db, const char* path, snap_snapshot_meta* out_meta,
                           snap_error** err);
 
@@ -294,16 +334,20 @@ int snap_nlp_match(snap_db db, const char* text, size_t text_len, uint32_t flags
 /* snap_nlp_match_arrow is snap_nlp_match with the mentions as an Arrow C
  * stream in *out (one row per mention: start, end, start_rune, end_rune
  * int64; text utf8; candidates list<struct<entity_id int64, entity_type,
- * alias_type, alias utf8>>). Ownership as for snap_db_query. */
+ * alias_type, alias utf8>>). Ownership as for snap_db_query; on failure
+ * *out is zeroed. Errors: SNAP_ERR_NO_NLP, SNAP_ERR_BAD_HANDLE,
+ * SNAP_ERR_INVALID_ARGUMENT (out NULL, text NULL with a length, unknown
+ * flags). Thread-safe; the stream is for one thread at a time. */
 int snap_nlp_match_arrow(snap_db db, const char* text, size_t text_len, uint32_t flags,
                          struct ArrowArrayStream* out, snap_error** err);
 
 /* ---- Testing ----------------------------------------------------------- */
 
 /* snap_debug_panic panics inside the library, to test that a panic is
- * contained: it returns SNAP_ERR_INTERNAL, and every later call fails with
- * SNAP_ERR_INTERNAL. Never call it in a process that should go on using
- * the library. */
+ * contained: it returns SNAP_ERR_INTERNAL, and every later call, on every
+ * thread, fails with SNAP_ERR_INTERNAL. Never call it in a process that
+ * should go on using the library. Errors: always SNAP_ERR_INTERNAL.
+ * Thread-safe. */
 int snap_debug_panic(snap_error** err);
 
 #endif /* SNAP_NO_PROTOTYPES */
