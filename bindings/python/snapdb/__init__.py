@@ -37,6 +37,7 @@ from ._errors import (
     SnapQueryError,
     SnapReadOnlyError,
     SnapUnsupportedError,
+    error_from_arrow,
 )
 
 __version__ = "0.1.0"
@@ -74,4 +75,5 @@ __all__ = [
     "SnapUnsupportedError",
     "SnapExistsError",
     "SnapInternalError",
+    "error_from_arrow",
 ]

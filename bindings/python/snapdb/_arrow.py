@@ -42,16 +42,20 @@ def import_stream(fn, *args):
 
 
 def read_all(reader):
-    """reader.read_all(), closing the reader; an error while reading (which
-    pyarrow raises as its own exception, with the library's message) comes
-    out as SnapIOError, or SnapInternalError when it left the library
-    unusable (a panic while producing a batch)."""
+    """reader.read_all(), closing the reader. An error while reading, which
+    pyarrow raises as its own exception (ArrowInvalid, OSError) with the
+    stream's message, comes out as the SnapError of the status code that
+    message carries (error_from_arrow): SnapQueryError for a CAST that
+    fails, SnapIntegrityError for a corrupt page, SnapIOError for I/O,
+    SnapInternalError after a panic."""
     pa = require()
     with reader:
         try:
             return reader.read_all()
         except (OSError, pa.ArrowException) as e:
-            from ._errors import error_for
+            from ._errors import error_from_arrow
 
-            _ffi.call_json("snap_stats")  # raises SnapInternalError once the library is poisoned
-            raise error_for(_ffi.ERR_IO, str(e)) from e
+            err = error_from_arrow(e)
+            if err is None:
+                raise
+            raise err from e

@@ -142,7 +142,9 @@ class NLP:
 class DB(Managed):
     """An open snapshot: immutable, so one DB may be used from many threads
     at once. Close it with close() or a with block; results already
-    returned (pyarrow tables, readers) stay valid after close."""
+    returned (pyarrow tables, readers) stay valid after close. close()
+    waits for calls running on other threads to return; calls after it
+    raise SnapBadHandleError."""
 
     _what = "snapdb.DB"
 
@@ -181,9 +183,12 @@ class DB(Managed):
         """Runs one SELECT and returns the rows as a pyarrow.RecordBatchReader
         (batches are produced as they are read; zero-copy). Close it, or
         read it to the end, to release what the library holds for it. An
-        error while reading (an I/O error or a corrupt page mid-scan) is
-        raised by pyarrow, as OSError or a pyarrow.ArrowException, with the
-        library's message."""
+        error while reading is raised by pyarrow: pyarrow.ArrowInvalid (a
+        ValueError) for an error of the query (a CAST that fails, an
+        overflow), OSError for I/O and integrity errors (a corrupt page);
+        its message starts with the status code, as in "SNAP_ERR_QUERY (6):
+        ...", and snapdb.error_from_arrow(e) turns it into the matching
+        SnapError."""
         s = _text(sql, "sql")
         pj = encode_params(params)
         return _arrow.import_stream(
@@ -195,8 +200,9 @@ class DB(Managed):
         list of int, float, str, bool or None. Returns a pyarrow.Table
         (zero-copy from the engine's Arrow buffers), or, when pyarrow is not
         installed, the rows as a list of dicts (see query_rows). An error
-        while reading (an I/O error or a corrupt page mid-scan) is
-        SnapIOError."""
+        while reading raises the SnapError of its status code, as errors of
+        the call do: SnapQueryError for a CAST that fails or an overflow,
+        SnapIntegrityError for a corrupt page, SnapIOError for I/O."""
         if _arrow.pyarrow() is None:
             return self.query_rows(sql, params)
         return _arrow.read_all(self.query_reader(sql, params))

@@ -1,5 +1,7 @@
 """One exception hierarchy keyed by the C API's status codes."""
 
+import re
+
 from . import _ffi
 
 
@@ -35,7 +37,9 @@ class SnapBadHandleError(SnapError):
 
 
 class SnapNotFoundError(SnapError):
-    """SNAP_ERR_NOT_FOUND: no snapshot, table or file at that name."""
+    """SNAP_ERR_NOT_FOUND: no snapshot at the path (nothing there, or not a
+    snapshot), or no libsnap.so where the binding looks for it. An unknown
+    table in SQL is SnapQueryError."""
 
 
 class SnapIOError(SnapError):
@@ -43,14 +47,16 @@ class SnapIOError(SnapError):
 
 
 class SnapIntegrityError(SnapError):
-    """SNAP_ERR_INTEGRITY: a file disagrees with the manifest; a corrupt file.
+    """SNAP_ERR_INTEGRITY: a file disagrees with the manifest or is missing; a
+    corrupt file, or a page that fails to decode while a query reads it.
     From DB.verify(), .report holds the verification report (a dict)."""
 
     report = None
 
 
 class SnapQueryError(SnapError):
-    """SNAP_ERR_QUERY: SQL that does not parse or bind."""
+    """SNAP_ERR_QUERY: SQL that does not parse or bind, or that fails while it
+    runs (a CAST that fails on a row, a value out of range, an overflow)."""
 
 
 class SnapReadOnlyError(SnapError):
@@ -117,3 +123,39 @@ def error_for(code, message, payload=None):
         except ValueError:
             pass
     return e
+
+
+# snap.h's names of the status codes, as an Arrow C stream's get_last_error
+# message starts with them.
+_MACROS = {
+    _ffi.ERR_INVALID_ARGUMENT: "SNAP_ERR_INVALID_ARGUMENT",
+    _ffi.ERR_BAD_HANDLE: "SNAP_ERR_BAD_HANDLE",
+    _ffi.ERR_NOT_FOUND: "SNAP_ERR_NOT_FOUND",
+    _ffi.ERR_IO: "SNAP_ERR_IO",
+    _ffi.ERR_INTEGRITY: "SNAP_ERR_INTEGRITY",
+    _ffi.ERR_QUERY: "SNAP_ERR_QUERY",
+    _ffi.ERR_READ_ONLY: "SNAP_ERR_READ_ONLY",
+    _ffi.ERR_NO_NLP: "SNAP_ERR_NO_NLP",
+    _ffi.ERR_UNSUPPORTED: "SNAP_ERR_UNSUPPORTED",
+    _ffi.ERR_EXISTS: "SNAP_ERR_EXISTS",
+    _ffi.ERR_INTERNAL: "SNAP_ERR_INTERNAL",
+}
+
+_STREAM_STATUS = re.compile(r"(SNAP_[A-Z_]+) \((\d+)\): ")
+
+
+def error_from_arrow(exc):
+    """The SnapError carried by exc, an exception pyarrow raised while
+    reading one of the library's Arrow streams (DB.query_reader): pyarrow
+    raises ArrowInvalid for an error of the query and OSError for I/O,
+    integrity and internal errors, with the stream's message, which starts
+    with the status code's name and number, as in "SNAP_ERR_QUERY (6):
+    CAST(...)". Returns the SnapError subclass of that code with the
+    message after the prefix, or None when exc carries no status code (it
+    did not come from the library)."""
+    msg = str(exc)
+    for m in _STREAM_STATUS.finditer(msg):
+        code = int(m.group(2))
+        if _MACROS.get(code) == m.group(1):
+            return error_for(code, msg[m.end():])
+    return None

@@ -4,7 +4,7 @@ import sys
 import threading
 
 from . import _ffi
-from ._errors import SnapBadHandleError
+from ._errors import SnapBadHandleError, SnapInternalError
 
 
 class Managed:
@@ -37,14 +37,23 @@ class Managed:
         return self._handle is None
 
     def close(self):
-        """Releases the handle. Calling it again does nothing."""
+        """Releases the handle. Calling it again does nothing.
+
+        Once the library is unusable (a panic inside it: every call raises
+        SnapInternalError), the handle cannot be released: close() then
+        marks the object closed and returns without raising, so that the
+        end of a with block does not mask the error it is unwinding with.
+        What the handle held stays allocated until the process exits."""
         lock = getattr(self, "_close_lock", None)
         if lock is None:  # __init__ did not finish
             return
         with lock:
             h, self._handle = self._handle, None
         if h is not None and _ffi.loaded_here():
-            self._delete(h)
+            try:
+                self._delete(h)
+            except SnapInternalError:
+                pass
 
     def __enter__(self):
         self._ptr()

@@ -17,6 +17,7 @@ def test_panic_is_contained_in_a_subprocess(demo):
 import snapdb
 from snapdb import _ffi
 db = snapdb.open({demo!r})
+db2 = snapdb.open({demo!r})
 assert db.tables()
 try:
     _ffi.call("snap_debug_panic")
@@ -25,18 +26,30 @@ except snapdb.SnapInternalError as e:
     print("panic:", e)
 else:
     raise SystemExit("no SnapInternalError")
-for f in (db.tables, db.info, lambda: db.query("SELECT 1"), lambda: snapdb.open({demo!r}), db.close):
+for f in (db.tables, db.info, lambda: db.query("SELECT 1"), lambda: snapdb.open({demo!r}), snapdb.stats):
     try:
         f()
     except snapdb.SnapInternalError as e:
         print("later:", e.code)
     else:
         raise SystemExit("a later call succeeded")
+# close() cannot release the handle now, but marks the DB closed without
+# raising; a with block's exit does not mask the error that ended it.
+db.close()
+assert db.closed
+db.close()
+try:
+    with db2:
+        raise KeyError("the original error")
+except KeyError as e:
+    print("with:", e)
+assert db2.closed
 print("ok")
 """
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout.count("later: 11") == 5, r.stdout
+    assert "with: 'the original error'" in r.stdout, r.stdout
     assert "snap_debug_panic" in r.stdout
     # The parent is unaffected.
     with snapdb.open(demo) as d:

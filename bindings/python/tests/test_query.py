@@ -167,9 +167,46 @@ def test_query_errors(db):
     with pytest.raises(snapdb.SnapReadOnlyError) as e:
         db.query("DELETE FROM genes")
     assert e.value.code == 7
-    with pytest.raises(snapdb.SnapError) as e:
+    # An unknown table in SQL is an error of the query (SNAP_ERR_QUERY, not
+    # SNAP_ERR_NOT_FOUND, which is for paths): the message says what exists.
+    with pytest.raises(snapdb.SnapQueryError) as e:
         db.query("SELECT * FROM no_such_table")
-    assert e.value.code in (3, 6)
+    assert e.value.code == 6 and "no_such_table" in str(e.value)
+
+
+# Errors that surface while the rows are read (the engine evaluates CAST
+# row by row) have the status code of what went wrong, not SNAP_ERR_IO.
+@pytest.mark.parametrize(
+    "sql, needle",
+    [
+        ("SELECT CAST(symbol AS INTEGER) FROM genes", "could not convert"),
+        ("SELECT entity_id FROM genes WHERE CAST(symbol AS INTEGER) > 0", "could not convert"),
+    ],
+)
+def test_query_errors_while_reading(db, sql, needle):
+    with pytest.raises(snapdb.SnapQueryError) as e:
+        db.query(sql)
+    assert e.value.code == 6 and needle in e.value.message
+    assert not e.value.message.startswith("SNAP_ERR"), "the stream's prefix is not part of the message"
+    with pytest.raises(snapdb.SnapQueryError) as e:
+        db.query_rows(sql)
+    assert e.value.code == 6 and needle in e.value.message
+    # Read through pyarrow directly: EINVAL from get_next is ArrowInvalid,
+    # and the message carries the status code.
+    with db.query_reader(sql) as r:
+        with pytest.raises(pa.ArrowInvalid) as e:
+            r.read_all()
+    assert str(e.value).startswith("SNAP_ERR_QUERY (6): ")
+    err = snapdb.error_from_arrow(e.value)
+    assert isinstance(err, snapdb.SnapQueryError) and err.code == 6 and needle in err.message
+
+
+def test_error_from_arrow():
+    e = snapdb.error_from_arrow(OSError("C stream error: SNAP_ERR_INTEGRITY (5): table genes: parquet: bad page"))
+    assert isinstance(e, snapdb.SnapIntegrityError) and e.code == 5
+    assert e.message == "table genes: parquet: bad page"
+    assert snapdb.error_from_arrow(OSError("disk on fire")) is None
+    assert snapdb.error_from_arrow(ValueError("SNAP_ERR_QUERY (5): name and number disagree")) is None
 
 
 def test_zero_copy_and_lifetime(db):

@@ -29,25 +29,40 @@ def test_many_threads_one_db(db):
 
 
 def test_close_while_querying(demo):
+    # Every thread has a result before the close (so calls are provably in
+    # flight around it), and each ends on SnapBadHandleError: a call either
+    # ran on the open DB, with its full answer, or was refused.
     d = snapdb.open(demo)
-    stop = threading.Event()
+    n = 4
+    started = threading.Barrier(n + 1)
+    results = [0] * n
+    ended = [None] * n
     errors = []
 
-    def hammer():
-        while not stop.is_set():
-            try:
-                d.query("SELECT count(*) FROM exposures")
-            except snapdb.SnapBadHandleError:
-                return
-            except Exception as e:  # pragma: no cover
-                errors.append(e)
-                return
+    def hammer(i):
+        try:
+            while True:
+                try:
+                    t = d.query("SELECT count(*) AS n FROM exposures")
+                except snapdb.SnapBadHandleError as e:
+                    ended[i] = e
+                    return
+                assert t.to_pylist() == [{"n": 10000}]
+                results[i] += 1
+                if results[i] == 1:
+                    started.wait(timeout=30)
+        except Exception as e:  # pragma: no cover
+            errors.append(e)
+            started.abort()
 
-    ts = [threading.Thread(target=hammer) for _ in range(4)]
+    ts = [threading.Thread(target=hammer, args=(i,)) for i in range(n)]
     for t in ts:
         t.start()
+    started.wait(timeout=30)  # every thread has queried at least once
     d.close()
-    stop.set()
     for t in ts:
-        t.join()
+        t.join(timeout=60)
+        assert not t.is_alive()
     assert errors == []
+    assert all(r >= 1 for r in results), results
+    assert all(isinstance(e, snapdb.SnapBadHandleError) for e in ended), ended
