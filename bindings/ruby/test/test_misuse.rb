@@ -113,5 +113,11 @@ class TestMisuse < SnapTest
     assert_equal "unknown status", SnapDB::Error.new(nil, code: 42).message
     assert_equal "integrity error", SnapDB::IntegrityError.new.message
     assert_equal 5, SnapDB::IntegrityError.new.code
+    # The errors the binding raises itself carry a status code too.
+    assert_equal 2, SnapDB::ClosedError.new("closed").code
+    fork_error = SnapDB::ForkError.new("forked")
+    assert_equal 11, fork_error.code
+    assert_kind_of SnapDB::InternalError, fork_error
+    assert_equal "internal error", fork_error.status
   end
 end

@@ -177,7 +177,7 @@ class TestProcess < SnapTest
           db.tables
           puts "child: no error"
         rescue SnapDB::ForkError => e
-          puts "child: \#{e.class}" if e.message.include?("fork")
+          puts "child: \#{e.class} \#{e.code}" if e.message.include?("fork")
         end
         begin
           SnapDB.stats
@@ -192,7 +192,7 @@ class TestProcess < SnapTest
       db.close
     RUBY
     assert_clean_exit(out, err, st)
-    assert_equal ["child: SnapDB::ForkError", "child: stats refused", "child exit 0", "parent: 6 tables"],
+    assert_equal ["child: SnapDB::ForkError 11", "child: stats refused", "child exit 0", "parent: 6 tables"],
                  out.lines.map(&:chomp)
   end
 end

@@ -210,6 +210,37 @@ class TestQuery < SnapTest
     end
   end
 
+  # An error while the rows are read: a CAST that fails row by row is a
+  # QueryError through the Ruby API; through the raw stream, get_next
+  # returns EINVAL and get_last_error's message starts with the status
+  # code ("SNAP_ERR_QUERY (6): ").
+  def test_error_while_reading
+    sql = "SELECT CAST(symbol AS INTEGER) AS n FROM genes"
+    with_demo do |db|
+      e = assert_raises(SnapDB::QueryError) { db.query(sql) }
+      assert_equal 6, e.code
+      assert_includes e.message, "could not convert"
+
+      n = SnapDB::Native
+      stream = n::ArrowArrayStream.new
+      n.call(:snap_db_query, db.handle, n.buffer(sql), sql.bytesize, nil, 0, stream.pointer)
+      get_next = FFI::Function.new(:int, %i[pointer pointer], stream[:get_next])
+      get_last_error = FFI::Function.new(:string, %i[pointer], stream[:get_last_error])
+      rc = 0
+      loop do
+        batch = n::ArrowArray.new
+        rc = get_next.call(stream.pointer, batch.pointer)
+        break if rc != 0 || batch[:release].null?
+
+        FFI::Function.new(:void, [:pointer], batch[:release]).call(batch.pointer)
+      end
+      assert_equal Errno::EINVAL::Errno, rc
+      assert_match(/\ASNAP_ERR_QUERY \(6\): .*could not convert/, get_last_error.call(stream.pointer))
+      stream.release
+      assert_equal 0, SnapDB.stats["streams"]
+    end
+  end
+
   # A stream released unread, and a failed query's zeroed stream.
   def test_arrow_stream_release_unread
     with_demo do |db|

@@ -2,14 +2,16 @@
 
 module SnapDB
   # Error is every failure the library reports: #code is the SNAP_ERR_*
-  # status code of snap.h (nil for the few failures detected in Ruby that
-  # have no status code), #message the library's message naming the file,
-  # table or SQL position at fault. Each status code has its own subclass,
+  # status code of snap.h (failures the binding detects itself, such as
+  # ClosedError and ForkError, carry the code of the status they stand
+  # for), #message the library's message naming the file, table or SQL
+  # position at fault. Each status code has its own subclass,
   # so `rescue SnapDB::QueryError` catches exactly SNAP_ERR_QUERY.
   class Error < StandardError
     CODE = nil
 
-    # The status code (Integer), as in snap.h; nil only for ForkError.
+    # The status code (Integer), as in snap.h; nil only for an Error made
+    # without one.
     attr_reader :code
 
     # The JSON document the call still produced along with the error,
@@ -54,8 +56,10 @@ module SnapDB
   # ForkError is a call in a child forked after libsnap.so was loaded: the
   # Go runtime inside it does not survive fork(), so the binding refuses
   # instead of hanging. Load the library (the first SnapDB call) after
-  # forking. #code is nil.
-  class ForkError < Error; end
+  # forking. It is an InternalError (#code 11, SNAP_ERR_INTERNAL): as after
+  # a panic inside the library, nothing in this process may call it again.
+  # (Python's binding raises SnapInternalError in the same case.)
+  class ForkError < InternalError; end
 
   class Error
     CLASSES = [InvalidArgumentError, BadHandleError, NotFoundError, IOError, IntegrityError,
