@@ -21,6 +21,7 @@
 #
 # The heavy part runs under flock /tmp/snapdb-bench.lock, so benchmarks of
 # several people on this machine do not overlap. Both sides use 2 threads.
+# Exits 1 when the scan misses its target (the table says MISS).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -93,4 +94,7 @@ print(f"{'scan into Arrow, ms':<40} {py['scan_best_ms']:>14.1f} {go['best_ms']:>
 print(f"{'scan rate, M rows/s (Python ÷ Go)':<40} {py_rate/1e6:>14.1f} {go_rate/1e6:>14.1f} {r:>8.2f} {'≥ 0.90':>10}  {'ok' if r >= 0.9 else 'MISS'}")
 print(f"{'db.info(), µs per call (Python ÷ C)':<40} {py['info_ns']/1e3:>14.2f} {c['ns_per_call']/1e3:>14.2f} {py['info_ns']/c['ns_per_call']:>8.2f}")
 print(f"{'bare ctypes snap_db_info+snap_free, µs':<40} {py['info_bare_ns']/1e3:>14.2f} {c['ns_per_call']/1e3:>14.2f} {py['info_bare_ns']/c['ns_per_call']:>8.2f}")
+if r < 0.9:
+    print(f"\nMISS: Python scans at {r:.2f}× Go's rate, below the 0.90 target")
+    sys.exit(1)
 PY
