@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/snapdb/snapdb/snapshot"
 	"io"
 	"net"
 	"sort"
@@ -27,6 +28,7 @@ type pgSource struct {
 	extra     []*pgx.Conn
 	database  string
 	version   string
+	walLSN    *string // the WAL position at the snapshot, if readable
 	checkUTF8 bool
 	types     map[uint32]pgTypeRow
 }
@@ -79,9 +81,19 @@ func openPostgres(ctx context.Context, src Source) (*pgSource, error) {
 		s.close()
 		return nil, &Error{Op: "begin", Err: err}
 	}
+	// The transaction's first statement takes its snapshot, and the WAL
+	// position it reads is at or after that moment: every change in the
+	// snapshot was committed before that position (a transaction that
+	// committed in between may be before it and not in the snapshot). A
+	// role that may not call the function records no position.
 	var enc string
-	err = s.main.QueryRow(ctx, "SELECT current_database(), current_setting('server_version'), current_setting('server_encoding')").
-		Scan(&s.database, &s.version, &enc)
+	err = s.main.QueryRow(ctx, `SELECT current_database(), current_setting('server_version'), current_setting('server_encoding'),
+		CASE WHEN pg_is_in_recovery() THEN
+			CASE WHEN has_function_privilege('pg_last_wal_replay_lsn()', 'execute') THEN pg_last_wal_replay_lsn()::text END
+		ELSE
+			CASE WHEN has_function_privilege('pg_current_wal_insert_lsn()', 'execute') THEN pg_current_wal_insert_lsn()::text END
+		END`).
+		Scan(&s.database, &s.version, &enc, &s.walLSN)
 	if err != nil {
 		s.close()
 		return nil, &Error{Op: "begin", Err: err}
@@ -107,7 +119,11 @@ func (s *pgSource) connect(ctx context.Context) (*pgx.Conn, error) {
 }
 
 func (s *pgSource) engine() (engine, database string, extra map[string]any) {
-	return EnginePostgres, s.database, map[string]any{"server_version": s.version}
+	extra = map[string]any{"server_version": s.version}
+	if s.walLSN != nil {
+		extra[snapshot.WALLSNKey] = *s.walLSN
+	}
+	return EnginePostgres, s.database, extra
 }
 
 func (s *pgSource) local() bool {

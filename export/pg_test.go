@@ -2,6 +2,7 @@ package export_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/snapdb/snapdb/export"
 	"github.com/snapdb/snapdb/internal/pgtest"
+	"github.com/snapdb/snapdb/snapshot"
 )
 
 // pgExec runs SQL statements on the database at dsn.
@@ -494,5 +496,74 @@ func TestPostgresCancelLeavesNothing(t *testing.T) {
 	}
 	if n != 0 {
 		t.Errorf("%d export sessions remain on the server after the cancel", n)
+	}
+}
+
+// TestPostgresRecordsWALLSN: the export records the server's WAL position
+// at its snapshot: after every change the snapshot holds, before every
+// change it lacks; it reaches SnapshotMeta and a packed .snap's header.
+func TestPostgresRecordsWALLSN(t *testing.T) {
+	c := pgtest.Need(t)
+	dsn := c.NewDB(t)
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	lsnNow := func() uint64 {
+		t.Helper()
+		var s string
+		if err := conn.QueryRow(ctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		v, ok := snapshot.ParseLSN(s)
+		if !ok {
+			t.Fatalf("ParseLSN(%q) failed", s)
+		}
+		return v
+	}
+	pgExec(t, dsn, `CREATE TABLE t (id int)`, `INSERT INTO t VALUES (1)`)
+	before := lsnNow()
+	dir := filepath.Join(t.TempDir(), "snap")
+	rep, err := export.ExportReport(ctx, dsn, dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pgExec(t, dsn, `INSERT INTO t VALUES (2)`)
+	after := lsnNow()
+
+	m, _ := readManifest(t, dir)
+	var text string
+	if err := json.Unmarshal(m.Source.Extra[snapshot.WALLSNKey], &text); err != nil {
+		t.Fatalf("source.%s: %v (source %v)", snapshot.WALLSNKey, err, m.Source.Extra)
+	}
+	lsn, ok := snapshot.ParseLSN(text)
+	if !ok || lsn < before || lsn >= after {
+		t.Fatalf("source.wal_lsn = %q, want a position in [%s, %s)", text, snapshot.FormatLSN(before), snapshot.FormatLSN(after))
+	}
+	if got := snapshot.FormatLSN(lsn); !strings.EqualFold(got, text) {
+		t.Errorf("FormatLSN(ParseLSN(%q)) = %q", text, got)
+	}
+	if rep.Meta.WALLSN == nil || *rep.Meta.WALLSN != lsn {
+		t.Errorf("report meta WALLSN = %v, want %d", rep.Meta.WALLSN, lsn)
+	}
+	_, rows := readTable(t, dir, "t")
+	if len(rows) != 1 {
+		t.Errorf("snapshot rows = %v, want only the row inserted before it", rows)
+	}
+
+	// Packed: the container's header carries it too.
+	file := filepath.Join(t.TempDir(), "t.snap")
+	if _, err := snapshot.Pack(dir, file, nil); err != nil {
+		t.Fatal(err)
+	}
+	db, err := snapshot.Open(file, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got := db.Meta().WALLSN; got == nil || *got != lsn {
+		t.Errorf(".snap meta WALLSN = %v, want %d", got, lsn)
 	}
 }

@@ -259,6 +259,13 @@ func writeContainerFile(abs string, s *state, m *manifest.Manifest, data []byte,
 		}
 	}()
 	h := containerHeader{version: containerVersion}
+	if lsn := s.meta().WALLSN; lsn != nil {
+		h.flags |= flagWALLSN
+		h.walLSN = *lsn
+	} else if lsn, ok := walLSNOf(m); ok {
+		h.flags |= flagWALLSN
+		h.walLSN = lsn
+	}
 	header := h.encode()
 	if _, err := f.WriteAt(header, 0); err != nil {
 		return err
