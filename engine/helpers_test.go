@@ -30,17 +30,17 @@ func writeTableDict(t testing.TB, name string, rec arrow.RecordBatch, rgRows, pa
 // writeTableKV writes rec as a Parquet table with row groups of rgRows
 // rows, data pages of about pageBytes, statistics and a page index, and
 // kv added to the file's key-value metadata.
-func writeTableKV(t testing.TB, name string, rec arrow.RecordBatch, rgRows, pageBytes int64, dict bool, kv map[string]string) *Table {
+func writeTableKV(t testing.TB, name string, rec arrow.RecordBatch, rgRows, pageBytes int64, dict bool, kv map[string]string, extra ...parquet.WriterProperty) *Table {
 	t.Helper()
 	var buf bytes.Buffer
-	props := parquet.NewWriterProperties(
+	props := parquet.NewWriterProperties(append([]parquet.WriterProperty{
 		parquet.WithMaxRowGroupLength(rgRows),
 		parquet.WithDataPageSize(pageBytes),
 		parquet.WithBatchSize(256),
 		parquet.WithDictionaryDefault(dict),
 		parquet.WithPageIndexEnabled(true),
 		parquet.WithStats(true),
-	)
+	}, extra...)...)
 	w, err := pqarrow.NewFileWriter(rec.Schema(), &buf, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
 	if err != nil {
 		t.Fatal(err)

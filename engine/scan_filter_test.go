@@ -13,6 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/decimal128"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/apache/arrow-go/v18/parquet"
 )
 
 // The filter fixture: fixtureRows rows in row groups of filterRG rows, each
@@ -292,4 +293,56 @@ func scanIDs(t *testing.T, tbl *Table, filter *bexpr) []int64 {
 		out = append(out, r[0].(int64))
 	}
 	return out
+}
+
+// TestScanReleasesMemory: a scan read to the end, or released after its
+// first batch, with or without a limit, leaves nothing allocated, whatever
+// the columns' encodings.
+func TestScanReleasesMemory(t *testing.T) {
+	sc := arrow.NewSchema([]arrow.Field{
+		{Name: "id", Type: arrow.PrimitiveTypes.Int64},
+		{Name: "n", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+		{Name: "s", Type: arrow.BinaryTypes.String},
+	}, nil)
+	b := array.NewRecordBuilder(memory.DefaultAllocator, sc)
+	for i := range 20000 {
+		b.Field(0).(*array.Int64Builder).Append(int64(i))
+		if i%9 == 0 {
+			b.Field(1).AppendNull()
+		} else {
+			b.Field(1).(*array.Int32Builder).Append(int32(i / 7))
+		}
+		b.Field(2).(*array.StringBuilder).Append(fS(i % 300))
+	}
+	rec := b.NewRecordBatch()
+	b.Release()
+	defer rec.Release()
+	tables := map[string]*Table{
+		"plain": writeTableKV(t, "t", rec, 4000, 1<<10, false, nil),
+		"delta and dictionary": writeTableKV(t, "t", rec, 4000, 1<<10, true, nil,
+			parquet.WithEncodingFor("id", parquet.Encodings.DeltaBinaryPacked),
+			parquet.WithEncodingFor("n", parquet.Encodings.DeltaBinaryPacked)),
+	}
+	for name, tbl := range tables {
+		for _, f := range []Expr{nil, Gt(Col("n"), Lit(100)), Lt(Col("id"), Lit(9000))} {
+			for _, early := range []bool{false, true} {
+				for _, limit := range []int64{0, 5} {
+					mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+					rr, err := Scan(context.Background(), tbl, ScanSpec{Filter: f, BatchSize: 1000, Limit: limit, Mem: mem})
+					if err != nil {
+						t.Fatal(err)
+					}
+					for rr.Next() {
+						if early {
+							break
+						}
+					}
+					rr.Release()
+					if n := mem.CurrentAlloc(); n != 0 {
+						t.Errorf("%s, filter %v, limit %d, released early %v: %d bytes still allocated", name, f, limit, early, n)
+					}
+				}
+			}
+		}
+	}
 }
