@@ -23,6 +23,27 @@ def test_save_dir_and_file(db, tmp_path):
         assert c.query("SELECT count(*) AS n FROM genes").to_pylist() == [{"n": 3000}]
 
 
+def test_wal_lsn(demo, tmp_path):
+    """A snapshot whose manifest records source.wal_lsn (as an export
+    from PostgreSQL does) reports it through snap_snapshot_meta, from a
+    directory and from the .snap saved from it (whose header carries it)."""
+    import json
+
+    src = tmp_path / "src"
+    shutil.copytree(demo, src)
+    mpath = src / "manifest.json"
+    m = json.loads(mpath.read_text())
+    m.setdefault("source", {})["wal_lsn"] = "16/B374D848"
+    mpath.write_text(json.dumps(m))
+    with snapdb.open(demo) as d:
+        meta = d.load(src)
+        assert meta["wal_lsn"] == 0x16_B374D848
+        saved = d.save(tmp_path / "lsn.snap")
+        assert saved["wal_lsn"] == 0x16_B374D848
+        assert d.load(tmp_path / "lsn.snap")["wal_lsn"] == 0x16_B374D848
+        assert d.load(demo)["wal_lsn"] is None
+
+
 def test_save_refuses_to_replace(db, tmp_path):
     db.save(tmp_path / "copy")
     with pytest.raises(snapdb.SnapExistsError) as e:
