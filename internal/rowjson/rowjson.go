@@ -32,30 +32,10 @@ func Text(a arrow.Array, i int) string {
 		unit := a.DataType().(*arrow.TimestampType).Unit
 		return a.Value(i).ToTime(unit).UTC().Format("2006-01-02 15:04:05.999999999")
 	case *array.Decimal128:
-		return decimalText(a.Value(i).BigInt().String(), a.DataType().(*arrow.Decimal128Type).Scale)
+		// Every digit of the scale, as SQL prints a DECIMAL ("1.00").
+		return a.Value(i).ToString(a.DataType().(*arrow.Decimal128Type).Scale)
 	}
 	return a.ValueStr(i)
-}
-
-// decimalText places the decimal point in an unscaled integer's digits:
-// every digit of the scale is kept ("1.00", "-0.05"), as SQL prints a
-// DECIMAL.
-func decimalText(digits string, scale int32) string {
-	if scale <= 0 {
-		if scale < 0 && digits != "0" {
-			return digits + strings.Repeat("0", int(-scale))
-		}
-		return digits
-	}
-	sign := ""
-	if strings.HasPrefix(digits, "-") {
-		sign, digits = "-", digits[1:]
-	}
-	if n := int(scale) + 1 - len(digits); n > 0 {
-		digits = strings.Repeat("0", n) + digits
-	}
-	cut := len(digits) - int(scale)
-	return sign + digits[:cut] + "." + digits[cut:]
 }
 
 // IsNull reports whether row i of a is NULL. Unlike a.IsNull it is true
