@@ -16,6 +16,7 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/snapdb/snapdb/internal/arrowunits"
+	"github.com/snapdb/snapdb/internal/bufpool"
 )
 
 // DefaultBatchSize is the rows per batch when a ScanSpec leaves it zero.
@@ -650,6 +651,15 @@ type colReader struct {
 	lastN  int64
 }
 
+// pagePool allocates the page readers' buffers (a column chunk's
+// compressed, decompressed and dictionary pages), which a scan opens and
+// drops once per column chunk: a freed buffer goes to the next chunk as it
+// is. They need no clearing: arrow-go fills a page buffer completely (a
+// decompressed page must have the length its header gives, a compressed
+// one is read in full) before anything reads it; decoded values never live
+// there, the arrays a scan returns come from the scan's own allocator.
+var pagePool = &bufpool.Pool{NoZero: true}
+
 // fileReader opens the table's file for one unit. Pages are streamed
 // through a small buffer rather than each column chunk read whole: pages
 // a seek skips are never read, and a page's bytes go straight from the
@@ -657,7 +667,7 @@ type colReader struct {
 // twice). The page readers' scratch buffers come from pages; the decoded
 // arrays from the scan's allocator.
 func (p *scanPlan) fileReader() (*file.Reader, error) {
-	props := parquet.NewReaderProperties(pages)
+	props := parquet.NewReaderProperties(pagePool)
 	props.BufferedStreamEnabled = true
 	props.BufferSize = 64 << 10
 	return file.NewParquetReader(p.t.src, file.WithReadProps(props), file.WithMetadata(p.t.meta))

@@ -18,6 +18,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/snapdb/snapdb/internal/bufpool"
 	"github.com/snapdb/snapdb/manifest"
 	"github.com/snapdb/snapdb/snapshot"
 )
@@ -205,7 +206,9 @@ func ExportReport(ctx context.Context, source, path string, opts *Options) (*Rep
 	}
 	readMem := o.Mem
 	if readMem == nil {
-		readMem = &recycler{}
+		// A batch's buffers are freed as soon as the snapshot writer has
+		// encoded it, and the next batch needs the same again.
+		readMem = &bufpool.Pool{}
 	}
 	if o.CompressionLevel == 0 && (o.Compression == "" || o.Compression == snapshot.CompressionZstd) {
 		o.CompressionLevel = DefaultZstdLevel
